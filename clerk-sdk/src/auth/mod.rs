@@ -1,0 +1,264 @@
+//! The outcome of authenticating a request: [`RequestState`] (what was decided and why) and
+//! [`Auth`] (what the handler may rely on), mirroring upstream's `RequestState` and `toAuth()`.
+//!
+//! Uses `http` types only; framework adapters build on it.
+
+mod request;
+mod session;
+
+pub use session::{SessionAuth, SessionClaims};
+
+pub(crate) use request::authenticate;
+
+use std::fmt;
+
+use crate::authorization::Has;
+use crate::error::SessionVerifyError;
+use crate::token::TokenType;
+
+/// Upstream's `AuthStatus`: whether the credential was accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AuthStatus {
+    /// A credential was verified.
+    SignedIn,
+    /// No credential, or one that was refused; see [`RequestState::reason`].
+    SignedOut,
+}
+
+impl AuthStatus {
+    /// `signed-in` or `signed-out`, as in Clerk's `x-clerk-auth-status` header.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AuthStatus::SignedIn => "signed-in",
+            AuthStatus::SignedOut => "signed-out",
+        }
+    }
+}
+
+impl fmt::Display for AuthStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where the credential came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TokenCarrier {
+    /// The `Authorization` header.
+    Header,
+    /// The `__session` cookie.
+    Cookie,
+}
+
+impl TokenCarrier {
+    /// `header` or `cookie`, as in upstream messages.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TokenCarrier::Header => "header",
+            TokenCarrier::Cookie => "cookie",
+        }
+    }
+}
+
+/// Why a request is signed out. `reason()` gives Clerk's string.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum SignedOutReason {
+    /// The session token failed verification.
+    Token {
+        /// What failed.
+        error: SessionVerifyError,
+        /// Where the token came from.
+        carrier: TokenCarrier,
+    },
+    /// No credential at all, while session tokens are accepted (`session-token-missing`).
+    SessionTokenMissing,
+    /// No `Authorization` header while only a machine type is accepted (upstream's literal
+    /// `No token in header`).
+    NoTokenInHeader,
+    /// The credential is of a type this route does not accept (`token-type-mismatch`).
+    TokenTypeMismatch {
+        /// The type the credential was detected as.
+        found: TokenType,
+    },
+    /// An `Authorization` header that is empty, only a scheme, or not visible ASCII
+    /// (`token-invalid`).
+    UnusableAuthorizationHeader,
+}
+
+impl SignedOutReason {
+    /// The stable reason string, identical to `@clerk/backend`'s.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            SignedOutReason::Token { error, .. } => error.reason(),
+            SignedOutReason::SessionTokenMissing => "session-token-missing",
+            SignedOutReason::NoTokenInHeader => "No token in header",
+            SignedOutReason::TokenTypeMismatch { .. } => "token-type-mismatch",
+            SignedOutReason::UnusableAuthorizationHeader => "token-invalid",
+        }
+    }
+
+    /// A human-readable explanation; never contains the token or a secret.
+    pub fn message(&self) -> String {
+        match self {
+            SignedOutReason::Token { error, carrier } => format!(
+                "{error} (reason={}, token-carrier={})",
+                error.reason(),
+                carrier.as_str()
+            ),
+            SignedOutReason::SessionTokenMissing => {
+                "no session token in the Authorization header or the __session cookie".to_owned()
+            }
+            SignedOutReason::NoTokenInHeader => "no machine token in the Authorization header".to_owned(),
+            SignedOutReason::TokenTypeMismatch { found } => {
+                format!("a {found} credential is not accepted here")
+            }
+            SignedOutReason::UnusableAuthorizationHeader => {
+                "the Authorization header holds no usable token (empty, only a scheme, or not ASCII)"
+                    .to_owned()
+            }
+        }
+    }
+}
+
+/// The decision for one request: status, reason, message and the resulting [`Auth`].
+#[derive(Debug, Clone)]
+pub struct RequestState {
+    status: AuthStatus,
+    reason: Option<SignedOutReason>,
+    token_type: Option<TokenType>,
+    auth: Auth,
+}
+
+impl RequestState {
+    pub(crate) fn signed_in(session: SessionAuth, treat_pending_as_signed_out: bool) -> Self {
+        let auth = if treat_pending_as_signed_out && session.is_pending() {
+            Auth::SignedOut(SignedOutAuth {
+                token_type: Some(TokenType::SessionToken),
+                session_status: session.session_status().map(str::to_owned),
+            })
+        } else {
+            Auth::Session(Box::new(session))
+        };
+        RequestState {
+            status: AuthStatus::SignedIn,
+            reason: None,
+            token_type: Some(TokenType::SessionToken),
+            auth,
+        }
+    }
+
+    pub(crate) fn signed_out(reason: SignedOutReason, token_type: Option<TokenType>) -> Self {
+        RequestState {
+            status: AuthStatus::SignedOut,
+            reason: Some(reason),
+            token_type,
+            auth: Auth::SignedOut(SignedOutAuth {
+                token_type,
+                session_status: None,
+            }),
+        }
+    }
+
+    /// Whether the credential was accepted.
+    ///
+    /// A pending session is `SignedIn` here, as upstream, while [`RequestState::auth`] is signed
+    /// out unless pending sessions are allowed.
+    pub fn status(&self) -> AuthStatus {
+        self.status
+    }
+
+    /// Why the request is signed out; `None` when signed in.
+    pub fn reason(&self) -> Option<&SignedOutReason> {
+        self.reason.as_ref()
+    }
+
+    /// Clerk's reason string; `None` when signed in.
+    pub fn reason_str(&self) -> Option<&'static str> {
+        self.reason.as_ref().map(SignedOutReason::reason)
+    }
+
+    /// A human-readable explanation when signed out; never contains the token or a secret.
+    pub fn message(&self) -> Option<String> {
+        self.reason.as_ref().map(SignedOutReason::message)
+    }
+
+    /// The credential's type, where upstream reports one (`None` for a list mismatch).
+    pub fn token_type(&self) -> Option<TokenType> {
+        self.token_type
+    }
+
+    /// Whether the handler may treat the caller as authenticated.
+    pub fn is_authenticated(&self) -> bool {
+        self.auth.is_authenticated()
+    }
+
+    /// What the handler may rely on (upstream's `toAuth()`).
+    pub fn auth(&self) -> &Auth {
+        &self.auth
+    }
+
+    /// Takes the [`Auth`] out.
+    pub fn into_auth(self) -> Auth {
+        self.auth
+    }
+}
+
+/// What a handler may rely on about its caller.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Auth {
+    /// A verified, active session.
+    Session(Box<SessionAuth>),
+    /// No usable credential (or a pending session treated as signed out).
+    SignedOut(SignedOutAuth),
+}
+
+impl Auth {
+    /// Whether this is an authenticated caller.
+    pub fn is_authenticated(&self) -> bool {
+        matches!(self, Auth::Session(_))
+    }
+
+    /// The session, if signed in.
+    pub fn session(&self) -> Option<&SessionAuth> {
+        match self {
+            Auth::Session(s) => Some(s),
+            Auth::SignedOut(_) => None,
+        }
+    }
+
+    /// The token type of this auth value, where there is one.
+    pub fn token_type(&self) -> Option<TokenType> {
+        match self {
+            Auth::Session(_) => Some(TokenType::SessionToken),
+            Auth::SignedOut(s) => s.token_type,
+        }
+    }
+
+    /// Upstream's `has()`: `false` unless signed in and every part of `check` holds.
+    pub fn has(&self, check: &Has) -> bool {
+        self.session().is_some_and(|s| s.has(check))
+    }
+}
+
+/// A caller without a usable credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedOutAuth {
+    token_type: Option<TokenType>,
+    session_status: Option<String>,
+}
+
+impl SignedOutAuth {
+    /// The token type upstream reports for this signed-out value.
+    pub fn token_type(&self) -> Option<TokenType> {
+        self.token_type
+    }
+
+    /// `pending` when a pending session was treated as signed out.
+    pub fn session_status(&self) -> Option<&str> {
+        self.session_status.as_deref()
+    }
+}

@@ -1,0 +1,141 @@
+//! `authenticate_request`: finds the credential, dispatches on the accepted token types
+//! (B §6.3–6.4 with Part A items 4, 6, 13, 14) and verifies it.
+
+use http::HeaderMap;
+
+use super::session::SessionAuth;
+use super::{RequestState, SignedOutReason, TokenCarrier};
+use crate::config::ClerkConfig;
+use crate::error::{AuthError, SessionVerifyError};
+use crate::token::extract::{self, HeaderCredential};
+use crate::token::jwt::DecodedJwt;
+use crate::token::{self, AcceptsToken, TokenType, category, session};
+
+/// Decides one request from its headers.
+///
+/// # Errors
+/// Only configuration or infrastructure faults; a bad credential is a signed-out state.
+pub(crate) fn authenticate(
+    config: &ClerkConfig,
+    headers: &HeaderMap,
+) -> Result<RequestState, AuthError> {
+    let accepts = &config.accepts;
+    match extract::authorization(headers) {
+        HeaderCredential::Token(token) => verify_credential(config, token, TokenCarrier::Header),
+        HeaderCredential::Unusable(_) => Ok(RequestState::signed_out(
+            SignedOutReason::UnusableAuthorizationHeader,
+            Some(first_accepted(accepts)),
+        )),
+        HeaderCredential::Absent => {
+            if let AcceptsToken::One(t) = accepts {
+                if t.is_machine() {
+                    return Ok(RequestState::signed_out(
+                        SignedOutReason::NoTokenInHeader,
+                        Some(*t),
+                    ));
+                }
+            }
+            // Upstream checks a list first: with no header the credential counts as a session token.
+            if !accepts.accepts(TokenType::SessionToken) {
+                return Ok(RequestState::signed_out(
+                    SignedOutReason::TokenTypeMismatch {
+                        found: TokenType::SessionToken,
+                    },
+                    None,
+                ));
+            }
+            let suffix = config.publishable_key.as_ref().map(|pk| pk.cookie_suffix());
+            match extract::session_cookie(headers, suffix.as_deref()) {
+                Some(token) => verify_credential(config, &token, TokenCarrier::Cookie),
+                None => Ok(RequestState::signed_out(
+                    SignedOutReason::SessionTokenMissing,
+                    Some(TokenType::SessionToken),
+                )),
+            }
+        }
+    }
+}
+
+/// The type reported for a credential that could not be read at all.
+fn first_accepted(accepts: &AcceptsToken) -> TokenType {
+    match accepts {
+        AcceptsToken::One(t) => *t,
+        AcceptsToken::Many(_) | AcceptsToken::Any => TokenType::SessionToken,
+    }
+}
+
+fn verify_credential(
+    config: &ClerkConfig,
+    token: &str,
+    carrier: TokenCarrier,
+) -> Result<RequestState, AuthError> {
+    let accepts = &config.accepts;
+    // One decode serves type detection and verification. The M2M category is not refused
+    // here: in a request it is a type mismatch, not a malformed token.
+    let decoded = DecodedJwt::decode(token).map_err(SessionVerifyError::Malformed);
+    let detected = detect(token, decoded.as_ref().ok());
+
+    if !accepts.accepts(detected) {
+        return Ok(RequestState::signed_out(
+            SignedOutReason::TokenTypeMismatch { found: detected },
+            accepts.mismatch_type(),
+        ));
+    }
+    if detected.is_machine() {
+        // Config validation refuses machine types until their verifier exists.
+        return Err(AuthError::UnsupportedTokenType(detected));
+    }
+
+    let session_type = Some(TokenType::SessionToken);
+    let decoded = match decoded {
+        Ok(d) => d,
+        Err(error) => {
+            return Ok(RequestState::signed_out(
+                SignedOutReason::Token { error, carrier },
+                session_type,
+            ));
+        }
+    };
+    // A JWT template or other non-session category is a different kind of token (B §6.4).
+    if decoded.header().cat_not_string || category::is_non_session(decoded.header().cat.as_deref())
+    {
+        return Ok(RequestState::signed_out(
+            SignedOutReason::TokenTypeMismatch {
+                found: TokenType::SessionToken,
+            },
+            session_type,
+        ));
+    }
+    let Some(key) = config.jwt_key.as_ref() else {
+        let error = SessionVerifyError::KeyUnresolved;
+        return Ok(RequestState::signed_out(
+            SignedOutReason::Token { error, carrier },
+            session_type,
+        ));
+    };
+    let now_ms = config.clock.now_ms();
+    match session::verify_decoded(decoded, key, &config.rules, now_ms) {
+        Ok(claims) => Ok(RequestState::signed_in(
+            SessionAuth::from_claims(claims),
+            config.treat_pending_as_signed_out,
+        )),
+        Err(error) => Ok(RequestState::signed_out(
+            SignedOutReason::Token { error, carrier },
+            session_type,
+        )),
+    }
+}
+
+/// B §6.5 on an already decoded token: opaque prefixes, then machine JWTs (only when strictly
+/// JWT-formatted), else a session token.
+fn detect(token: &str, decoded: Option<&DecodedJwt<'_>>) -> TokenType {
+    if let Some(t) = token::opaque_machine_type(token) {
+        return t;
+    }
+    match decoded {
+        Some(jwt) if token::is_jwt_format(token) => {
+            token::machine_jwt_type(jwt).unwrap_or(TokenType::SessionToken)
+        }
+        _ => TokenType::SessionToken,
+    }
+}

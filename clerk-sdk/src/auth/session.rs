@@ -1,0 +1,187 @@
+//! A verified session ([`SessionAuth`]) and its claims ([`SessionClaims`]), built once per
+//! verification from the payload (B §4).
+
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::authorization::{self, AuthorizationInput, Has};
+use crate::claims;
+
+/// The verified payload of a session token: every claim, unchanged, with typed accessors.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionClaims(Map<String, Value>);
+
+impl SessionClaims {
+    pub(crate) fn new(map: Map<String, Value>) -> Self {
+        SessionClaims(map)
+    }
+
+    /// `sub`: the user id.
+    pub fn subject(&self) -> Option<&str> {
+        self.str("sub")
+    }
+
+    /// A claim as raw JSON.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.0.get(name)
+    }
+
+    /// A claim that is a string.
+    pub fn str(&self, name: &str) -> Option<&str> {
+        self.0.get(name).and_then(Value::as_str)
+    }
+
+    /// One claim deserialized into `T`; `None` when absent.
+    ///
+    /// # Errors
+    /// The serde error when the claim has another shape.
+    pub fn claim<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, serde_json::Error> {
+        self.0.get(name).map(|v| T::deserialize(v)).transpose()
+    }
+
+    /// The whole payload deserialized into `T`, e.g. a struct naming your custom claims.
+    ///
+    /// ```
+    /// # use clerk_sdk::SessionClaims;
+    /// #[derive(serde::Deserialize)]
+    /// struct MyClaims {
+    ///     sub: String,
+    ///     #[serde(default)]
+    ///     tenant: Option<String>,
+    /// }
+    /// # fn demo(claims: &SessionClaims) -> Result<(), serde_json::Error> {
+    /// let mine: MyClaims = claims.custom()?;
+    /// # let _ = (mine.sub, mine.tenant);
+    /// # Ok(()) }
+    /// # let _ = demo;
+    /// ```
+    ///
+    /// # Errors
+    /// The serde error when the payload does not fit `T`.
+    pub fn custom<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        T::deserialize(&Value::Object(self.0.clone()))
+    }
+
+    /// All claims.
+    pub fn as_map(&self) -> &Map<String, Value> {
+        &self.0
+    }
+
+    /// Takes all claims out.
+    pub fn into_map(self) -> Map<String, Value> {
+        self.0
+    }
+}
+
+/// A signed-in session: who the user is, their active organization, and `has()`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionAuth {
+    user_id: String,
+    session_id: Option<String>,
+    session_status: Option<String>,
+    org: claims::OrgClaims,
+    features: String,
+    plans: String,
+    claims: SessionClaims,
+}
+
+impl SessionAuth {
+    /// Maps verified claims to auth properties (B §4.1–4.4). `sub` was checked to be a string.
+    pub(crate) fn from_claims(map: Map<String, Value>) -> Self {
+        let string = |k: &str| map.get(k).and_then(Value::as_str).map(str::to_owned);
+        SessionAuth {
+            user_id: string("sub").unwrap_or_default(),
+            session_id: string("sid"),
+            session_status: string("sts"),
+            org: claims::org_claims(&map),
+            features: string("fea").unwrap_or_default(),
+            plans: string("pla").unwrap_or_default(),
+            claims: SessionClaims::new(map),
+        }
+    }
+
+    /// The user id (`sub`).
+    pub fn user_id(&self) -> &str {
+        &self.user_id
+    }
+
+    /// The session id (`sid`).
+    pub fn session_id(&self) -> Option<&str> {
+        self.session_id.as_deref()
+    }
+
+    /// The session status (`sts`), e.g. `active` or `pending`.
+    pub fn session_status(&self) -> Option<&str> {
+        self.session_status.as_deref()
+    }
+
+    /// Whether the session is pending (`sts: "pending"`).
+    pub fn is_pending(&self) -> bool {
+        self.session_status.as_deref() == Some("pending")
+    }
+
+    /// The actor (`act`) when someone is impersonating the user, as raw JSON.
+    pub fn actor(&self) -> Option<&Value> {
+        self.claims.get("act").filter(|v| !v.is_null())
+    }
+
+    /// Factor verification age (`fva`): minutes since the first and second factor were
+    /// verified, `-1` meaning never. `None` when absent or malformed.
+    pub fn factor_verification_age(&self) -> Option<[i64; 2]> {
+        match self.claims.get("fva")?.as_array()?.as_slice() {
+            [a, b] => Some([a.as_i64()?, b.as_i64()?]),
+            _ => None,
+        }
+    }
+
+    /// The active organization's id.
+    pub fn org_id(&self) -> Option<&str> {
+        self.org.id.as_deref()
+    }
+
+    /// The active organization's slug.
+    pub fn org_slug(&self) -> Option<&str> {
+        self.org.slug.as_deref()
+    }
+
+    /// The user's role in the active organization, e.g. `org:admin`.
+    pub fn org_role(&self) -> Option<&str> {
+        self.org.role.as_deref()
+    }
+
+    /// The user's permissions in the active organization, e.g. `org:invoices:read`.
+    pub fn org_permissions(&self) -> Option<&[String]> {
+        self.org.permissions.as_deref()
+    }
+
+    /// The raw `fea` claim (`scope:feature` list).
+    pub fn features(&self) -> &str {
+        &self.features
+    }
+
+    /// The raw `pla` claim (`scope:plan` list).
+    pub fn plans(&self) -> &str {
+        &self.plans
+    }
+
+    /// Every verified claim.
+    pub fn claims(&self) -> &SessionClaims {
+        &self.claims
+    }
+
+    /// Upstream's `has()`: role, permission, feature, plan and reverification checks, ANDed.
+    pub fn has(&self, check: &Has) -> bool {
+        authorization::check(
+            &AuthorizationInput {
+                user_id: Some(&self.user_id),
+                org_id: self.org_id(),
+                org_role: self.org_role(),
+                org_permissions: self.org_permissions(),
+                features: &self.features,
+                plans: &self.plans,
+                factor_verification_age: self.claims.get("fva"),
+            },
+            check,
+        )
+    }
+}

@@ -1,0 +1,75 @@
+#![doc = include_str!("../../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+#![doc(test(attr(deny(warnings))))]
+//!
+//! # Differences from `@clerk/backend`
+//!
+//! Where this crate deliberately departs from Clerk's JavaScript SDK:
+//!
+//! 1. **PEM keys are parsed properly** (SPKI via a DER parser): 2048-bit RSA keys or larger,
+//!    exponent 65537. Real newlines, the literal `\n` form of `.env` files and a header-less
+//!    base64 body are all accepted.
+//! 2. **Session tokens are RS256 only.** Any other `alg` is `token-invalid-algorithm`.
+//! 3. **No secret key is needed** for networkless verification with a JWT key. A publishable
+//!    key is optional (it enables the issuer pin and the cookie suffix).
+//! 4. **`Bearer` is matched case-insensitively** (RFC 7235); a bare token is still accepted.
+//! 5. **Clean reasons for time failures**: `token-expired`, `token-not-active-yet` and
+//!    `token-iat-in-the-future`, not upstream's browser-refresh reasons.
+//! 6. **An opaque machine token where only session tokens are accepted** is
+//!    `token-type-mismatch` (upstream: `token-invalid`).
+//! 7. **Audience is strict**: with an audience configured, a token without a matching `aud` is
+//!    refused.
+//! 8. **A malformed `fea` / `pla` element** is ignored, and checks that need it fail closed
+//!    (upstream throws).
+//! 9. **Configuration reads the environment itself** ([`ClerkConfig::from_env`]).
+//! 10. **No credential at all** is `session-token-missing` (upstream walks the browser cookie
+//!     flow); an empty `Authorization` value or a bare scheme is `token-invalid`.
+//! 11. **Tokens are capped at 64 KiB** before any decoding (`token-invalid`).
+//! 12. **Out of scope**: the browser handshake, satellite domains, proxy URLs, dev-browser
+//!     cookies, telemetry and the refresh-cookie flow. The `__session` cookie is read as a
+//!     plain token source.
+//!
+//! # Layout
+//!
+//! One module per job: `config` (settings, validated once), `clerk` (the handle), `token`
+//! (types, extraction, decoding, session verification), `claims` (claims → org fields),
+//! `authorization` (`has()`), `auth` (the request decision), `jwt_key` and `publishable_key`
+//! (key parsing), `error` (one enum per boundary), `testing` (the test kit).
+
+mod auth;
+mod authorization;
+mod claims;
+mod clerk;
+mod clock;
+mod config;
+pub mod dangerous;
+mod error;
+mod jwt_key;
+mod publishable_key;
+mod secret;
+mod token;
+
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
+
+pub use auth::{
+    Auth, AuthStatus, RequestState, SessionAuth, SessionClaims, SignedOutAuth, SignedOutReason,
+    TokenCarrier,
+};
+pub use authorization::{Has, ParseReverificationError, Reverification, ReverificationLevel};
+pub use clerk::{Clerk, RequestHeaders};
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use config::{
+    ClerkConfig, ClerkConfigBuilder, DEFAULT_API_URL, DEFAULT_API_VERSION, DEFAULT_CLOCK_SKEW, env,
+};
+pub use error::{AuthError, ConfigError, SessionVerifyError};
+pub use jwt_key::{JwtKey, JwtKeyError};
+pub use publishable_key::{InstanceType, PublishableKey, PublishableKeyError};
+pub use secret::SecretKey;
+pub use token::jwt::{MAX_TOKEN_LEN, MalformedToken};
+pub use token::{AcceptsToken, TokenType, UnknownTokenType, detect_token_type};

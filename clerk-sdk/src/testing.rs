@@ -1,0 +1,561 @@
+//! Test kit (feature `testing`): generate RSA keys, mint session tokens with any claims, and
+//! get a [`ClerkConfig`] wired to the generated key, so you can test your own handlers
+//! without reaching Clerk.
+//!
+//! ```
+//! use clerk_sdk::testing::TestKeys;
+//! use clerk_sdk::{Clerk, Has};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let keys = TestKeys::generate()?;
+//! let clerk = Clerk::new(keys.config_builder().authorized_party("https://app.example").build()?);
+//!
+//! let token = keys
+//!     .session("user_123")
+//!     .authorized_party("https://app.example")
+//!     .org_v1("org_1", "acme", "org:admin", &["org:invoices:read"])
+//!     .sign()?;
+//!
+//! let mut request = http::Request::new(());
+//! request.headers_mut().insert("authorization", format!("Bearer {token}").parse()?);
+//! let state = clerk.authenticate_request(&request).await?;
+//! let session = state.auth().session().ok_or("signed out")?;
+//! assert_eq!(session.user_id(), "user_123");
+//! assert!(session.has(&Has::role("org:admin")));
+//! # Ok(()) }
+//! ```
+//!
+//! Minted tokens look like Clerk's: `iat` now, `nbf` ten seconds earlier, `exp` sixty seconds
+//! later, `kid` and `typ: JWT` in the header, `v` absent (the v1 claim format) unless a v2
+//! builder is used.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der};
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::rsa::{KeyPair, KeySize};
+use aws_lc_rs::signature::{self, KeyPair as _};
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use serde_json::{Map, Value, json};
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::{ClerkConfig, ClerkConfigBuilder};
+use crate::jwt_key::JwtKey;
+
+/// The test kit failed: key generation, parsing or signing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TestKitError {
+    /// The crypto library refused to generate or load a key.
+    #[error("the RSA key could not be generated or loaded")]
+    Key,
+    /// The private key text is not a PKCS#8 PEM.
+    #[error("the private key is not a PKCS#8 PEM (-----BEGIN PRIVATE KEY-----)")]
+    PrivateKeyPem,
+    /// The crypto library refused to sign.
+    #[error("signing failed")]
+    Sign,
+}
+
+/// An RSA signing key pair for tests, with its `kid`.
+#[derive(Clone)]
+pub struct TestKeys {
+    pair: Arc<KeyPair>,
+    kid: String,
+}
+
+impl std::fmt::Debug for TestKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TestKeys")
+            .field("kid", &self.kid)
+            .field("bits", &(self.pair.public_modulus_len() * 8))
+            .finish_non_exhaustive()
+    }
+}
+
+impl TestKeys {
+    /// Generates a fresh 2048-bit key pair with a random `kid`.
+    ///
+    /// # Errors
+    /// [`TestKitError::Key`] if generation fails.
+    pub fn generate() -> Result<Self, TestKitError> {
+        Self::generate_bits(2048)
+    }
+
+    /// Generates a key pair of 2048, 3072, 4096 or 8192 bits.
+    ///
+    /// # Errors
+    /// [`TestKitError::Key`] for another size or if generation fails.
+    pub fn generate_bits(bits: usize) -> Result<Self, TestKitError> {
+        let size = match bits {
+            2048 => KeySize::Rsa2048,
+            3072 => KeySize::Rsa3072,
+            4096 => KeySize::Rsa4096,
+            8192 => KeySize::Rsa8192,
+            _ => return Err(TestKitError::Key),
+        };
+        let pair = KeyPair::generate(size).map_err(|_| TestKitError::Key)?;
+        Ok(TestKeys {
+            pair: Arc::new(pair),
+            kid: random_kid()?,
+        })
+    }
+
+    /// Loads a key pair from a PKCS#8 PEM (as written by [`TestKeys::private_key_pem`]).
+    ///
+    /// # Errors
+    /// [`TestKitError::PrivateKeyPem`] or [`TestKitError::Key`].
+    pub fn from_private_key_pem(pem: &str, kid: impl Into<String>) -> Result<Self, TestKitError> {
+        let body: String = pem
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.starts_with("-----"))
+            .collect();
+        if !pem.contains("-----BEGIN PRIVATE KEY-----") {
+            return Err(TestKitError::PrivateKeyPem);
+        }
+        let der = STANDARD
+            .decode(body)
+            .map_err(|_| TestKitError::PrivateKeyPem)?;
+        let pair = KeyPair::from_pkcs8(&der).map_err(|_| TestKitError::Key)?;
+        Ok(TestKeys {
+            pair: Arc::new(pair),
+            kid: kid.into(),
+        })
+    }
+
+    /// Sets the `kid` minted tokens carry.
+    #[must_use]
+    pub fn with_kid(mut self, kid: impl Into<String>) -> Self {
+        self.kid = kid.into();
+        self
+    }
+
+    /// The `kid` minted tokens carry.
+    pub fn kid(&self) -> &str {
+        &self.kid
+    }
+
+    /// Modulus size in bits.
+    pub fn bits(&self) -> usize {
+        self.pair.public_modulus_len() * 8
+    }
+
+    /// The public key as DER SubjectPublicKeyInfo.
+    ///
+    /// # Errors
+    /// [`TestKitError::Key`] if the crypto library cannot encode it.
+    pub fn public_key_der(&self) -> Result<Vec<u8>, TestKitError> {
+        let der: PublicKeyX509Der<'static> = self
+            .pair
+            .public_key()
+            .as_der()
+            .map_err(|_| TestKitError::Key)?;
+        Ok(der.as_ref().to_vec())
+    }
+
+    /// The public key as PEM (`-----BEGIN PUBLIC KEY-----`), the form of `CLERK_JWT_KEY`.
+    ///
+    /// # Errors
+    /// [`TestKitError::Key`] if the crypto library cannot encode it.
+    pub fn public_key_pem(&self) -> Result<String, TestKitError> {
+        Ok(pem("PUBLIC KEY", &self.public_key_der()?))
+    }
+
+    /// The private key as PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`). Test keys only.
+    ///
+    /// # Errors
+    /// [`TestKitError::Key`] if the crypto library cannot encode it.
+    pub fn private_key_pem(&self) -> Result<String, TestKitError> {
+        let der: Pkcs8V1Der<'static> = self.pair.as_der().map_err(|_| TestKitError::Key)?;
+        Ok(pem("PRIVATE KEY", der.as_ref()))
+    }
+
+    /// The public key, parsed as [`ClerkConfigBuilder::jwt_key_parsed`] wants it.
+    ///
+    /// # Errors
+    /// [`TestKitError::Key`] if the key cannot be parsed back.
+    pub fn jwt_key(&self) -> Result<JwtKey, TestKitError> {
+        JwtKey::from_spki_der(&self.public_key_der()?).map_err(|_| TestKitError::Key)
+    }
+
+    /// A config builder whose JWT key is this key's public half; add your own settings.
+    ///
+    /// If the key cannot be encoded (it always can), the builder is left without a key and
+    /// `build()` reports it.
+    pub fn config_builder(&self) -> ClerkConfigBuilder {
+        match self.jwt_key() {
+            Ok(key) => ClerkConfig::builder().jwt_key_parsed(key),
+            Err(_) => ClerkConfig::builder(),
+        }
+    }
+
+    /// Starts a session token for `user_id`, timed by the system clock.
+    pub fn session(&self, user_id: impl Into<String>) -> SessionTokenBuilder {
+        SessionTokenBuilder::new(self.clone(), user_id.into(), SystemClock.now_ms())
+    }
+
+    /// Signs `header` and `claims` as given (RS256, or RS384 / RS512 when `header.alg` says
+    /// so; `alg: none` gets an empty signature). For tokens no builder can make.
+    ///
+    /// # Errors
+    /// [`TestKitError::Sign`] if signing fails.
+    pub fn sign_raw(&self, header: &Value, claims: &Value) -> Result<String, TestKitError> {
+        let input = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header.to_string()),
+            URL_SAFE_NO_PAD.encode(claims.to_string())
+        );
+        let padding: &'static dyn signature::RsaEncoding =
+            match header.get("alg").and_then(Value::as_str) {
+                Some("none") => return Ok(format!("{input}.")),
+                Some("RS384") => &signature::RSA_PKCS1_SHA384,
+                Some("RS512") => &signature::RSA_PKCS1_SHA512,
+                _ => &signature::RSA_PKCS1_SHA256,
+            };
+        let mut sig = vec![0; self.pair.public_modulus_len()];
+        self.pair
+            .sign(padding, &SystemRandom::new(), input.as_bytes(), &mut sig)
+            .map_err(|_| TestKitError::Sign)?;
+        Ok(format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig)))
+    }
+}
+
+/// Builds a session token claim by claim; [`SessionTokenBuilder::sign`] mints it.
+#[derive(Debug, Clone)]
+pub struct SessionTokenBuilder {
+    keys: TestKeys,
+    header: Map<String, Value>,
+    claims: Map<String, Value>,
+}
+
+impl SessionTokenBuilder {
+    fn new(keys: TestKeys, user_id: String, now_ms: u64) -> Self {
+        let mut header = Map::new();
+        header.insert("alg".into(), "RS256".into());
+        header.insert("kid".into(), keys.kid.clone().into());
+        header.insert("typ".into(), "JWT".into());
+        let mut builder = SessionTokenBuilder {
+            keys,
+            header,
+            claims: Map::new(),
+        };
+        builder.claims.insert("sub".into(), user_id.into());
+        builder
+            .claims
+            .insert("sid".into(), format!("sess_{}", random_hex(12)).into());
+        builder.claims.insert("sts".into(), "active".into());
+        builder.claims.insert("v".into(), json!(1)).take();
+        builder.claims.remove("v");
+        builder.issued_at_ms(now_ms)
+    }
+
+    /// Times the token from `now_ms` (milliseconds since the epoch): `iat` = now, `nbf` = now
+    /// − 10 s, `exp` = now + 60 s.
+    #[must_use]
+    pub fn issued_at_ms(mut self, now_ms: u64) -> Self {
+        let now = now_ms / 1000;
+        self.claims.insert("iat".into(), now.into());
+        self.claims
+            .insert("nbf".into(), now.saturating_sub(10).into());
+        self.claims.insert("exp".into(), (now + 60).into());
+        self
+    }
+
+    /// Sets `exp` to `iat` + `lifetime`.
+    #[must_use]
+    pub fn lifetime(mut self, lifetime: Duration) -> Self {
+        let iat = self
+            .claims
+            .get("iat")
+            .and_then(Value::as_u64)
+            .unwrap_or_default();
+        self.claims
+            .insert("exp".into(), (iat + lifetime.as_secs()).into());
+        self
+    }
+
+    /// An already expired token: `exp` two minutes before `iat`'s clock reading.
+    #[must_use]
+    pub fn expired(mut self) -> Self {
+        let iat = self
+            .claims
+            .get("iat")
+            .and_then(Value::as_u64)
+            .unwrap_or_default();
+        self.claims
+            .insert("iat".into(), iat.saturating_sub(180).into());
+        self.claims
+            .insert("nbf".into(), iat.saturating_sub(190).into());
+        self.claims
+            .insert("exp".into(), iat.saturating_sub(120).into());
+        self
+    }
+
+    /// A token not valid yet: `nbf` and `iat` two minutes in the future.
+    #[must_use]
+    pub fn not_yet_valid(mut self) -> Self {
+        let iat = self
+            .claims
+            .get("iat")
+            .and_then(Value::as_u64)
+            .unwrap_or_default();
+        self.claims.insert("iat".into(), (iat + 120).into());
+        self.claims.insert("nbf".into(), (iat + 120).into());
+        self.claims.insert("exp".into(), (iat + 180).into());
+        self
+    }
+
+    /// Sets `azp`, the origin the token was issued to.
+    #[must_use]
+    pub fn authorized_party(self, azp: impl Into<String>) -> Self {
+        self.claim("azp", azp.into())
+    }
+
+    /// Sets `iss`.
+    #[must_use]
+    pub fn issuer(self, iss: impl Into<String>) -> Self {
+        self.claim("iss", iss.into())
+    }
+
+    /// Sets `aud` to a string.
+    #[must_use]
+    pub fn audience(self, aud: impl Into<String>) -> Self {
+        self.claim("aud", aud.into())
+    }
+
+    /// Sets `sid`.
+    #[must_use]
+    pub fn session_id(self, sid: impl Into<String>) -> Self {
+        self.claim("sid", sid.into())
+    }
+
+    /// Sets `sts` (session status).
+    #[must_use]
+    pub fn status(self, sts: impl Into<String>) -> Self {
+        self.claim("sts", sts.into())
+    }
+
+    /// A pending session (`sts: "pending"`).
+    #[must_use]
+    pub fn pending(self) -> Self {
+        self.status("pending")
+    }
+
+    /// Sets the actor (`act`), e.g. `json!({"sub": "user_admin"})` for impersonation.
+    #[must_use]
+    pub fn actor(self, act: Value) -> Self {
+        self.claim("act", act)
+    }
+
+    /// Sets `fva`: minutes since first and second factor verification (`-1`: never).
+    #[must_use]
+    pub fn factor_verification_age(self, first: i64, second: i64) -> Self {
+        self.claim("fva", json!([first, second]))
+    }
+
+    /// Sets the v1 organization claims (`org_id`, `org_slug`, `org_role`, `org_permissions`).
+    #[must_use]
+    pub fn org_v1(self, id: &str, slug: &str, role: &str, permissions: &[&str]) -> Self {
+        self.claim("org_id", id)
+            .claim("org_slug", slug)
+            .claim("org_role", role)
+            .claim("org_permissions", json!(permissions))
+    }
+
+    /// Switches to the v2 claim format and sets the compact organization claim `o`, encoding
+    /// `permissions` (`org:<feature>:<permission>`) into `per`, `fpm` and `o:` entries of
+    /// `fea`. `role` may be given with or without the `org:` prefix.
+    #[must_use]
+    pub fn org_v2(mut self, id: &str, slug: &str, role: &str, permissions: &[&str]) -> Self {
+        let mut features: Vec<&str> = Vec::new();
+        let mut perms: Vec<&str> = Vec::new();
+        let mut pairs = Vec::new();
+        for p in permissions {
+            let mut parts = p.splitn(3, ':');
+            if let (Some("org"), Some(feature), Some(perm)) =
+                (parts.next(), parts.next(), parts.next())
+            {
+                if !features.contains(&feature) {
+                    features.push(feature);
+                }
+                if !perms.contains(&perm) {
+                    perms.push(perm);
+                }
+                pairs.push((feature, perm));
+            }
+        }
+        let masks: Vec<String> = features
+            .iter()
+            .map(|f| {
+                let mut mask = num_bits::Decimal::zero();
+                for (feature, perm) in &pairs {
+                    if feature == f {
+                        if let Some(bit) = perms.iter().position(|p| p == perm) {
+                            mask.set_bit(bit);
+                        }
+                    }
+                }
+                mask.to_string()
+            })
+            .collect();
+        let mut fea: Vec<String> = self
+            .claims
+            .get("fea")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(|s| s.split(',').map(str::to_owned).collect())
+            .unwrap_or_default();
+        fea.extend(features.iter().map(|f| format!("o:{f}")));
+        self.claims.insert("v".into(), json!(2));
+        self.claims.insert("fea".into(), fea.join(",").into());
+        self.claims.insert(
+            "o".into(),
+            json!({
+                "id": id,
+                "slg": slug,
+                "rol": role.strip_prefix("org:").unwrap_or(role),
+                "per": perms.join(","),
+                "fpm": masks.join(","),
+            }),
+        );
+        self
+    }
+
+    /// Switches to the v2 claim format (`v: 2`) without an organization.
+    #[must_use]
+    pub fn v2(self) -> Self {
+        self.claim("v", 2)
+    }
+
+    /// Sets `fea`, e.g. `"o:reports,u:profile"`.
+    #[must_use]
+    pub fn features(self, fea: impl Into<String>) -> Self {
+        self.claim("fea", fea.into())
+    }
+
+    /// Sets `pla`, e.g. `"u:pro"`.
+    #[must_use]
+    pub fn plans(self, pla: impl Into<String>) -> Self {
+        self.claim("pla", pla.into())
+    }
+
+    /// Sets any claim.
+    #[must_use]
+    pub fn claim(mut self, name: &str, value: impl Into<Value>) -> Self {
+        self.claims.insert(name.to_owned(), value.into());
+        self
+    }
+
+    /// Removes a claim.
+    #[must_use]
+    pub fn without_claim(mut self, name: &str) -> Self {
+        self.claims.remove(name);
+        self
+    }
+
+    /// Sets any header field (e.g. `alg`, `cat`, `typ`).
+    #[must_use]
+    pub fn header(mut self, name: &str, value: impl Into<Value>) -> Self {
+        self.header.insert(name.to_owned(), value.into());
+        self
+    }
+
+    /// Removes a header field.
+    #[must_use]
+    pub fn without_header(mut self, name: &str) -> Self {
+        self.header.remove(name);
+        self
+    }
+
+    /// Signs with another key instead (for wrong-key tests).
+    #[must_use]
+    pub fn signed_by(mut self, keys: &TestKeys) -> Self {
+        self.keys = keys.clone();
+        self
+    }
+
+    /// The claims so far.
+    pub fn claims(&self) -> &Map<String, Value> {
+        &self.claims
+    }
+
+    /// Mints the token.
+    ///
+    /// # Errors
+    /// [`TestKitError::Sign`] if signing fails.
+    pub fn sign(&self) -> Result<String, TestKitError> {
+        self.keys.sign_raw(
+            &Value::Object(self.header.clone()),
+            &Value::Object(self.claims.clone()),
+        )
+    }
+}
+
+fn pem(label: &str, der: &[u8]) -> String {
+    let body = STANDARD.encode(der);
+    let mut out = format!("-----BEGIN {label}-----\n");
+    for chunk in body.as_bytes().chunks(64) {
+        out.push_str(&String::from_utf8_lossy(chunk));
+        out.push('\n');
+    }
+    out.push_str(&format!("-----END {label}-----\n"));
+    out
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    if aws_lc_rs::rand::fill(&mut buf).is_err() {
+        return "0".repeat(bytes * 2);
+    }
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn random_kid() -> Result<String, TestKitError> {
+    Ok(format!("ins_test_{}", random_hex(8)))
+}
+
+/// A tiny unbounded decimal for permission masks wider than 128 bits.
+mod num_bits {
+    /// Bits, least significant first.
+    #[derive(Debug, Default)]
+    pub(super) struct Decimal(Vec<bool>);
+
+    impl Decimal {
+        pub(super) fn zero() -> Self {
+            Decimal(Vec::new())
+        }
+
+        pub(super) fn set_bit(&mut self, bit: usize) {
+            if self.0.len() <= bit {
+                self.0.resize(bit + 1, false);
+            }
+            if let Some(b) = self.0.get_mut(bit) {
+                *b = true;
+            }
+        }
+    }
+
+    impl std::fmt::Display for Decimal {
+        /// Decimal digits by doubling, most significant bit first.
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            let mut digits: Vec<u8> = vec![0]; // least significant digit first
+            for &bit in self.0.iter().rev() {
+                let mut carry = u8::from(bit);
+                for d in &mut digits {
+                    let v = *d * 2 + carry;
+                    *d = v % 10;
+                    carry = v / 10;
+                }
+                if carry > 0 {
+                    digits.push(carry);
+                }
+            }
+            let text: String = digits.iter().rev().map(|d| char::from(b'0' + d)).collect();
+            f.write_str(&text)
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! Splitting and decoding a compact JWT (B §2.1 step 1), without verifying anything.
+//!
+//! Decoding follows upstream's loose base64url rules exactly: trailing `=` padding is allowed and
+//! stripped, any other character outside `[A-Za-z0-9-_]` fails, a leftover 6-bit group fails and
+//! non-zero trailing bits fail. Header and payload must be JSON objects.
+
+use base64::Engine as _;
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use serde_json::{Map, Value};
+
+/// Upper bound on a credential's length, checked before any decoding.
+///
+/// Clerk session tokens are around 1 KB; 64 KiB leaves room for generous custom claims while
+/// keeping a hostile header from costing more than a bounded parse.
+pub const MAX_TOKEN_LEN: usize = 64 * 1024;
+
+/// base64url without padding and with canonical trailing bits; padding is stripped beforehand.
+const B64URL: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::RequireNone)
+        .with_decode_allow_trailing_bits(false),
+);
+
+/// Why a token could not be decoded. Every kind maps to upstream's `token-invalid`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MalformedToken {
+    /// Longer than [`MAX_TOKEN_LEN`]; refused before decoding.
+    #[error("token is longer than {MAX_TOKEN_LEN} bytes")]
+    TooLong,
+    /// Not three dot-separated parts.
+    #[error("invalid JWT form: a JWT consists of three parts separated by dots")]
+    PartCount,
+    /// A part is not base64url, or header / payload is not a JSON object.
+    #[error("invalid JWT form: the header, payload, or signature could not be decoded")]
+    Undecodable,
+}
+
+/// The registered header fields that verification reads.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Header {
+    /// `alg`, when it is a string.
+    pub(crate) alg: Option<String>,
+    /// `typ` as found: absent, a string, or another JSON value (which never matches).
+    pub(crate) typ: Option<String>,
+    /// Whether `typ` is present but not a string.
+    pub(crate) typ_not_string: bool,
+    /// `cat`, Clerk's category header, when it is a string.
+    pub(crate) cat: Option<String>,
+    /// Whether `cat` is present but not a string (a non-session category).
+    pub(crate) cat_not_string: bool,
+}
+
+/// A JWT split into its parts and decoded, but not verified.
+#[derive(Debug)]
+pub(crate) struct DecodedJwt<'a> {
+    signing_input: &'a str,
+    header: Header,
+    raw_header: Map<String, Value>,
+    claims: Map<String, Value>,
+    signature: Vec<u8>,
+}
+
+impl<'a> DecodedJwt<'a> {
+    /// Splits and decodes `token`.
+    pub(crate) fn decode(token: &'a str) -> Result<Self, MalformedToken> {
+        if token.len() > MAX_TOKEN_LEN {
+            return Err(MalformedToken::TooLong);
+        }
+        let mut parts = token.split('.');
+        let (Some(h), Some(p), Some(s), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(MalformedToken::PartCount);
+        };
+        let raw_header = decode_object(h)?;
+        let claims = decode_object(p)?;
+        let signature = decode_part(s)?;
+        let signing_input = token
+            .get(..h.len() + 1 + p.len())
+            .ok_or(MalformedToken::PartCount)?;
+        Ok(DecodedJwt {
+            signing_input,
+            header: Header::from_map(&raw_header),
+            raw_header,
+            claims,
+            signature,
+        })
+    }
+
+    /// `base64url(header) "." base64url(payload)`: the bytes the signature covers.
+    pub(crate) fn signing_input(&self) -> &'a str {
+        self.signing_input
+    }
+
+    /// The header fields verification reads.
+    pub(crate) fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// The decoded payload.
+    pub(crate) fn claims(&self) -> &Map<String, Value> {
+        &self.claims
+    }
+
+    /// Takes the decoded header and payload out.
+    pub(crate) fn into_parts(self) -> (Map<String, Value>, Map<String, Value>) {
+        (self.raw_header, self.claims)
+    }
+
+    /// Takes the decoded payload out.
+    pub(crate) fn into_claims(self) -> Map<String, Value> {
+        self.claims
+    }
+
+    /// The decoded signature bytes.
+    pub(crate) fn signature(&self) -> &[u8] {
+        &self.signature
+    }
+}
+
+impl Header {
+    fn from_map(map: &Map<String, Value>) -> Self {
+        let string = |k: &str| map.get(k).and_then(Value::as_str).map(str::to_owned);
+        let present_non_string = |k: &str| map.get(k).is_some_and(|v| !v.is_string());
+        Header {
+            alg: string("alg"),
+            typ: string("typ"),
+            typ_not_string: present_non_string("typ"),
+            cat: string("cat"),
+            cat_not_string: present_non_string("cat"),
+        }
+    }
+}
+
+/// Decodes one base64url part with upstream's loose rules.
+fn decode_part(part: &str) -> Result<Vec<u8>, MalformedToken> {
+    B64URL
+        .decode(part.trim_end_matches('='))
+        .map_err(|_| MalformedToken::Undecodable)
+}
+
+/// Decodes a base64url part holding a JSON object.
+///
+/// Invalid UTF-8 is replaced and a leading byte-order mark dropped, as `TextDecoder` does
+/// upstream, so the same bytes decode to the same claims.
+fn decode_object(part: &str) -> Result<Map<String, Value>, MalformedToken> {
+    let bytes = decode_part(part)?;
+    let text = String::from_utf8_lossy(&bytes);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    match serde_json::from_str(text) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(MalformedToken::Undecodable),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b64(s: &str) -> String {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s)
+    }
+
+    #[test]
+    fn decodes_a_well_formed_token() {
+        let token = format!(
+            "{}.{}.{}",
+            b64(r#"{"alg":"RS256","kid":"k1","cat":"cl_B7d4PD111AAA"}"#),
+            b64(r#"{"sub":"user_1"}"#),
+            b64("sig")
+        );
+        let jwt = DecodedJwt::decode(&token).unwrap();
+        assert_eq!(jwt.header().alg.as_deref(), Some("RS256"));
+        assert_eq!(jwt.header().cat.as_deref(), Some("cl_B7d4PD111AAA"));
+        assert_eq!(jwt.claims()["sub"], "user_1");
+        assert_eq!(jwt.signature(), b"sig");
+        assert_eq!(jwt.signing_input(), token.rsplit_once('.').unwrap().0);
+        assert_eq!(jwt.into_parts().0["kid"], "k1");
+    }
+
+    #[test]
+    fn malformed_tokens() {
+        let h = b64(r#"{"alg":"RS256"}"#);
+        let p = b64(r#"{"sub":"u"}"#);
+        let cases: Vec<(String, MalformedToken)> = vec![
+            (String::new(), MalformedToken::PartCount),
+            (format!("{h}.{p}"), MalformedToken::PartCount),
+            (format!("{h}.{p}.c.d"), MalformedToken::PartCount),
+            (format!("{h}.{p}.a+b"), MalformedToken::Undecodable),
+            (format!("{h}.{p}.a/b"), MalformedToken::Undecodable),
+            (format!("{h}.{p}.abcde"), MalformedToken::Undecodable), // leftover 6-bit group
+            (format!("{h}.{p}.AB"), MalformedToken::Undecodable),    // non-zero trailing bits
+            (
+                format!("{h}.{}.c2ln", b64("not json")),
+                MalformedToken::Undecodable,
+            ),
+            (
+                format!("{h}.{}.c2ln", b64("[1,2]")),
+                MalformedToken::Undecodable,
+            ),
+            (
+                format!("{}.{p}.c2ln", b64("5")),
+                MalformedToken::Undecodable,
+            ),
+            ("x".repeat(MAX_TOKEN_LEN + 1), MalformedToken::TooLong),
+        ];
+        for (token, want) in cases {
+            assert_eq!(DecodedJwt::decode(&token).err(), Some(want), "{token:.60}");
+        }
+    }
+
+    #[test]
+    fn padding_is_stripped_and_canonical_tails_accepted() {
+        let token = format!("{}==.{}=.AA==", b64(r#"{"a":1}"#), b64(r#"{"b":2}"#));
+        let jwt = DecodedJwt::decode(&token).unwrap();
+        assert_eq!(jwt.signature(), [0u8]);
+    }
+
+    #[test]
+    fn non_string_header_fields() {
+        let token = format!("{}.{}.AA", b64(r#"{"alg":1,"typ":2,"cat":3}"#), b64("{}"));
+        let jwt = DecodedJwt::decode(&token).unwrap();
+        assert_eq!(jwt.header().alg, None);
+        assert!(jwt.header().typ_not_string);
+        assert!(jwt.header().cat_not_string);
+    }
+}

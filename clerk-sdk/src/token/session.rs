@@ -1,0 +1,160 @@
+//! Session JWT verification in upstream's order (B §2.1) with our decisions (Part A items 2, 7):
+//! decode → category gate → key → `typ` → `alg` (RS256 only) → signature → `sub` → `aud` →
+//! `azp` → `iss` → `exp` → `nbf` → `iat`.
+//!
+//! The signature is checked before any claim, so a forged token learns nothing about which claim
+//! would have failed. This module never fetches keys: the caller resolves the key between
+//! [`decode_session_token`] and [`verify_decoded`].
+
+use serde_json::{Map, Value};
+
+use super::category;
+use super::jwt::{DecodedJwt, MalformedToken};
+use crate::error::SessionVerifyError;
+use crate::jwt_key::JwtKey;
+
+/// The claim checks a session token must pass, fixed when the config is built.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SessionRules {
+    /// Accepted `aud` values; empty means `aud` is not checked.
+    pub(crate) audiences: Vec<String>,
+    /// Accepted `azp` values; empty means `azp` is not checked.
+    pub(crate) authorized_parties: Vec<String>,
+    /// Accepted `iss` values; empty means `iss` is not checked.
+    pub(crate) issuers: Vec<String>,
+    /// Tolerated clock difference, in milliseconds.
+    pub(crate) clock_skew_ms: u64,
+}
+
+/// Steps 1–2: decodes the token and refuses the M2M category before any key is looked up.
+pub(crate) fn decode_session_token(token: &str) -> Result<DecodedJwt<'_>, SessionVerifyError> {
+    let jwt = DecodedJwt::decode(token).map_err(SessionVerifyError::Malformed)?;
+    if jwt.header().cat.as_deref() == Some(category::M2M) {
+        return Err(SessionVerifyError::InvalidCategory);
+    }
+    Ok(jwt)
+}
+
+/// Steps 4.1–4.10 with the resolved key; returns the verified claims.
+pub(crate) fn verify_decoded(
+    jwt: DecodedJwt<'_>,
+    key: &JwtKey,
+    rules: &SessionRules,
+    now_ms: u64,
+) -> Result<Map<String, Value>, SessionVerifyError> {
+    let header = jwt.header();
+    if header.typ_not_string || header.typ.as_deref().is_some_and(|t| t != "JWT") {
+        return Err(SessionVerifyError::InvalidType);
+    }
+    if header.alg.as_deref() != Some("RS256") {
+        return Err(SessionVerifyError::InvalidAlgorithm);
+    }
+    if !key.verify_rs256(jwt.signing_input().as_bytes(), jwt.signature()) {
+        return Err(SessionVerifyError::InvalidSignature);
+    }
+    let claims = jwt.into_claims();
+    check_claims(&claims, rules, now_ms)?;
+    Ok(claims)
+}
+
+/// The claim checks of B §2.1 steps 4.4–4.10, after the signature held.
+pub(crate) fn check_claims(
+    claims: &Map<String, Value>,
+    rules: &SessionRules,
+    now_ms: u64,
+) -> Result<(), SessionVerifyError> {
+    if !claims.get("sub").is_some_and(Value::is_string) {
+        return Err(SessionVerifyError::MissingSubject);
+    }
+    if !rules.audiences.is_empty() && !audience_matches(claims.get("aud"), &rules.audiences) {
+        return Err(SessionVerifyError::InvalidAudience);
+    }
+    if !rules.authorized_parties.is_empty() {
+        let azp = claims
+            .get("azp")
+            .and_then(Value::as_str)
+            .filter(|a| !a.is_empty());
+        if !azp.is_some_and(|a| rules.authorized_parties.iter().any(|p| p == a)) {
+            return Err(SessionVerifyError::InvalidAuthorizedParty {
+                azp: azp.map(printable_claim),
+            });
+        }
+    }
+    if !rules.issuers.is_empty() {
+        let iss = claims.get("iss").and_then(Value::as_str);
+        if !iss.is_some_and(|i| rules.issuers.iter().any(|p| p == i)) {
+            return Err(SessionVerifyError::InvalidIssuer {
+                iss: iss.map(printable_claim),
+            });
+        }
+    }
+    check_times(claims, rules.clock_skew_ms, now_ms)
+}
+
+/// `exp`, `nbf`, `iat` against `now` with the skew, using upstream's boundaries: expired when
+/// `exp·1000 <= now − skew`; not yet valid when `nbf·1000 > now + skew`; same for `iat`.
+pub(crate) fn check_times(
+    claims: &Map<String, Value>,
+    skew_ms: u64,
+    now_ms: u64,
+) -> Result<(), SessionVerifyError> {
+    // f64 like upstream: JSON numbers may be fractional, and ms timestamps fit exactly.
+    let now = now_ms as f64;
+    let skew = skew_ms as f64;
+    let exp =
+        time_claim(claims, "exp")?.ok_or(SessionVerifyError::InvalidTimeClaim { claim: "exp" })?;
+    if exp * 1000.0 <= now - skew {
+        return Err(SessionVerifyError::Expired { exp, now_ms });
+    }
+    if let Some(nbf) = time_claim(claims, "nbf")? {
+        if nbf * 1000.0 > now + skew {
+            return Err(SessionVerifyError::NotActiveYet { nbf, now_ms });
+        }
+    }
+    if let Some(iat) = time_claim(claims, "iat")? {
+        if iat * 1000.0 > now + skew {
+            return Err(SessionVerifyError::IssuedInTheFuture { iat, now_ms });
+        }
+    }
+    Ok(())
+}
+
+/// A time claim: absent is `None`, a number is its value, anything else is an error.
+fn time_claim(
+    claims: &Map<String, Value>,
+    claim: &'static str,
+) -> Result<Option<f64>, SessionVerifyError> {
+    match claims.get(claim) {
+        None => Ok(None),
+        Some(v) => v
+            .as_f64()
+            .map(Some)
+            .ok_or(SessionVerifyError::InvalidTimeClaim { claim }),
+    }
+}
+
+/// Strict audience (Part A item 7): `aud` must be a string in the list, or an array with at
+/// least one string in the list. Any other shape fails.
+fn audience_matches(aud: Option<&Value>, accepted: &[String]) -> bool {
+    let accepted = |a: &str| !a.is_empty() && accepted.iter().any(|x| x == a);
+    match aud {
+        Some(Value::String(a)) => accepted(a),
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).any(accepted),
+        _ => false,
+    }
+}
+
+/// A claim value safe to put in an error: bounded and without control characters.
+fn printable_claim(value: &str) -> String {
+    value
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(256)
+        .collect()
+}
+
+impl From<MalformedToken> for SessionVerifyError {
+    fn from(e: MalformedToken) -> Self {
+        SessionVerifyError::Malformed(e)
+    }
+}

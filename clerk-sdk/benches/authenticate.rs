@@ -1,1 +1,209 @@
-fn main() {}
+//! How fast the SDK authenticates a request, measured against the cost it cannot avoid: one
+//! RSA-2048 signature verification.
+//!
+//! Run with `cargo bench -p clerk-sdk --bench authenticate`. One run reports four benchmarks,
+//! each as time per iteration and as throughput (`elem/s`, one element = one operation):
+//!
+//! - `authenticate_request/valid_header_token`: [`Clerk::authenticate_request`] on an
+//!   `http::Request` carrying `Authorization: Bearer <token>`, a valid RS256 session token
+//!   with v1 organization claims and an `azp` the config accepts. This is the whole per-request
+//!   path: header extraction, base64url and JSON decoding of header and payload, token type
+//!   detection, signature verification, claim checks and building the signed-in
+//!   [`SessionAuth`].
+//! - `rsa2048_verify/raw_parsed_key`: the floor. The same token's signature checked directly
+//!   with aws-lc-rs against a public key parsed once (`ParsedPublicKey`), message and signature
+//!   bytes prepared outside the loop. No SDK can authenticate this token with less work.
+//! - `verify_token/valid`: [`Clerk::verify_token`] on the same token, i.e. verification and
+//!   claims without header extraction and without building a [`SessionAuth`].
+//! - `has/role_and_permission`: [`SessionAuth::has`] with a role and a permission requirement
+//!   on the session the first benchmark produces; the authorization check handlers run after
+//!   authentication.
+//!
+//! # Reading the ratio
+//!
+//! The figure of merit is the SDK's share of the raw verification rate:
+//!
+//! ```text
+//! ratio = thrpt(authenticate_request/valid_header_token) / thrpt(rsa2048_verify/raw_parsed_key)
+//!       = time(rsa2048_verify/raw_parsed_key) / time(authenticate_request/valid_header_token)
+//! ```
+//!
+//! A ratio of 1.0 means the SDK adds nothing measurable around the RSA operation; the goal is
+//! 0.85 or more, i.e. at most about 18 % of extra time per request on top of the signature
+//! check. Compare the central estimates (the middle value of each `time:` / `thrpt:` triple)
+//! from the same run, on an otherwise idle machine.
+//!
+//! # Notes
+//!
+//! The `async` methods complete without awaiting anything when the JWT key is configured
+//! (networkless verification), so the benchmarks poll each future once with a no-op waker
+//! instead of running an executor; a `Pending` result would be a bug and panics. The token is
+//! minted at start-up with a one-hour lifetime, so it stays valid for the whole run, and every
+//! benchmark's result is checked once before it is measured.
+
+use std::error::Error;
+use std::hint::black_box;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use clerk_sdk::testing::TestKeys;
+use clerk_sdk::{Clerk, Has, SessionAuth};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+/// The origin the config accepts and the token names in `azp`.
+const ORIGIN: &str = "https://app.example";
+/// A user id shaped like Clerk's.
+const USER_ID: &str = "user_2abcDEFghiJKLmnoPQRstuVWxyz";
+
+/// Everything the benchmarks share, built once.
+struct Fixture {
+    clerk: Clerk,
+    token: String,
+    request: http::Request<()>,
+    raw_key: ParsedPublicKey,
+    /// `base64url(header) "." base64url(payload)`: the bytes the signature covers.
+    signing_input: Vec<u8>,
+    /// The decoded third part of the token.
+    signature: Vec<u8>,
+    session: SessionAuth,
+    check: Has,
+}
+
+/// Polls a future that must complete on its first poll (networkless verification never
+/// awaits) and returns its output.
+fn ready<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(output) => output,
+        Poll::Pending => panic!("networkless verification returned Pending: nothing may await"),
+    }
+}
+
+/// Keys, config, a realistic session token and the request carrying it; checks that every
+/// benchmarked operation succeeds before anything is measured.
+fn fixture() -> Result<Fixture, Box<dyn Error>> {
+    let keys = TestKeys::generate()?;
+    if keys.bits() != 2048 {
+        return Err(format!("expected a 2048-bit key, got {} bits", keys.bits()).into());
+    }
+    let clerk = Clerk::new(keys.config_builder().authorized_party(ORIGIN).build()?);
+    let token = keys
+        .session(USER_ID)
+        .authorized_party(ORIGIN)
+        .org_v1("org_1", "acme", "org:admin", &["org:invoices:read"])
+        .lifetime(Duration::from_secs(3600))
+        .sign()?;
+
+    let mut request = http::Request::new(());
+    request.headers_mut().insert(
+        http::header::AUTHORIZATION,
+        format!("Bearer {token}").parse()?,
+    );
+
+    let state = ready(clerk.authenticate_request(&request))?;
+    let session = state
+        .auth()
+        .session()
+        .ok_or_else(|| {
+            format!(
+                "authenticate_request did not sign in: {}",
+                state
+                    .message()
+                    .unwrap_or_else(|| "pending session".to_owned())
+            )
+        })?
+        .clone();
+    if session.user_id() != USER_ID {
+        return Err(format!("signed in as {:?}, not {USER_ID:?}", session.user_id()).into());
+    }
+    let claims = ready(clerk.verify_token(&token))?;
+    if claims.subject() != Some(USER_ID) {
+        return Err("verify_token returned another subject".into());
+    }
+    let check = Has::role("org:admin").and_permission("org:invoices:read");
+    if !session.has(&check) {
+        return Err("the session does not have org:admin + org:invoices:read".into());
+    }
+
+    let raw_key = ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, keys.public_key_der()?)
+        .map_err(|e| format!("aws-lc-rs refused the public key: {e}"))?;
+    let (signing_input, signature) = token
+        .rsplit_once('.')
+        .ok_or("the token has no signature part")?;
+    let signing_input = signing_input.as_bytes().to_vec();
+    let signature = URL_SAFE_NO_PAD.decode(signature)?;
+    raw_key
+        .verify_sig(&signing_input, &signature)
+        .map_err(|_| "raw RSA verification refused the token's signature")?;
+
+    Ok(Fixture {
+        clerk,
+        token,
+        request,
+        raw_key,
+        signing_input,
+        signature,
+        session,
+        check,
+    })
+}
+
+/// Registers every benchmark, so that one run gives all the figures.
+fn authenticate(c: &mut Criterion) {
+    let f = match fixture() {
+        Ok(f) => f,
+        Err(e) => panic!("benchmark setup failed: {e}"),
+    };
+
+    let mut group = c.benchmark_group("authenticate_request");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("valid_header_token", |b| {
+        b.iter(|| ready(f.clerk.authenticate_request(black_box(&f.request))));
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("rsa2048_verify");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("raw_parsed_key", |b| {
+        b.iter(|| {
+            f.raw_key
+                .verify_sig(black_box(&f.signing_input), black_box(&f.signature))
+        });
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("verify_token");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("valid", |b| {
+        b.iter(|| ready(f.clerk.verify_token(black_box(&f.token))));
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("has");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("role_and_permission", |b| {
+        b.iter(|| black_box(&f.session).has(black_box(&f.check)));
+    });
+    group.finish();
+}
+
+/// Short enough that a full run takes well under a minute once compiled.
+fn config() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = authenticate
+}
+criterion_main!(benches);

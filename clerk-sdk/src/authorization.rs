@@ -250,10 +250,7 @@ impl FromStr for Reverification {
             return Err(error());
         }
         match minutes.parse::<u32>() {
-            Ok(after_minutes) if after_minutes > 0 => Ok(Self::Custom {
-                level,
-                after_minutes,
-            }),
+            Ok(after_minutes) if after_minutes > 0 => Ok(Self::Custom { level, after_minutes }),
             _ => Err(error()),
         }
     }
@@ -413,10 +410,9 @@ fn check_org(input: &AuthorizationInput<'_>, has: &Has) -> Outcome {
     // `orgPermissions.includes(prefixWithOrg(permission))`: only the query side is normalised.
     let permission_ok = has.permission.as_deref().is_none_or(|permission| {
         let wanted = strip_org(permission);
-        input.org_permissions.is_some_and(|list| {
-            list.iter()
-                .any(|held| held.strip_prefix("org:") == Some(wanted))
-        })
+        input
+            .org_permissions
+            .is_some_and(|list| list.iter().any(|held| held.strip_prefix("org:") == Some(wanted)))
     });
     Outcome::from(role_ok && permission_ok)
 }
@@ -439,10 +435,7 @@ fn check_billing(input: &AuthorizationInput<'_>, has: &Has) -> Outcome {
         .feature
         .as_deref()
         .is_none_or(|feature| entitled(input.features, feature));
-    let plan_ok = has
-        .plan
-        .as_deref()
-        .is_none_or(|plan| entitled(input.plans, plan));
+    let plan_ok = has.plan.as_deref().is_none_or(|plan| entitled(input.plans, plan));
     Outcome::from(feature_ok && plan_ok)
 }
 
@@ -585,11 +578,7 @@ mod tests {
         ];
         for (query, want) in cases {
             let input = org_input("org:member", &held);
-            assert_eq!(
-                check(&input, &Has::permission(query)),
-                want,
-                "query {query:?}"
-            );
+            assert_eq!(check(&input, &Has::permission(query)), want, "query {query:?}");
         }
     }
 
@@ -600,10 +589,7 @@ mod tests {
         let cases: Vec<(&str, AuthorizationInput<'_>, Has)> = vec![
             (
                 "no org id, role",
-                AuthorizationInput {
-                    org_id: None,
-                    ..base
-                },
+                AuthorizationInput { org_id: None, ..base },
                 Has::role("admin"),
             ),
             (
@@ -616,10 +602,7 @@ mod tests {
             ),
             (
                 "no org id, permission",
-                AuthorizationInput {
-                    org_id: None,
-                    ..base
-                },
+                AuthorizationInput { org_id: None, ..base },
                 Has::permission("org:invoices:read"),
             ),
             (
@@ -652,10 +635,7 @@ mod tests {
         for (name, input, has) in cases {
             assert!(!check(&input, &has), "{name}");
         }
-        assert!(check(
-            &base,
-            &Has::role("admin").and_permission("invoices:read")
-        ));
+        assert!(check(&base, &Has::role("admin").and_permission("invoices:read")));
     }
 
     #[test]
@@ -722,10 +702,7 @@ mod tests {
                 plans,
                 ..AuthorizationInput::default()
             };
-            assert!(
-                !check(&input, &Has::feature(feature)),
-                "features {features:?}"
-            );
+            assert!(!check(&input, &Has::feature(feature)), "features {features:?}");
             // The plan claim is fine, but ANDed with the failing feature check.
             assert!(check(&input, &Has::plan("pro")), "plans {plans:?}");
             assert!(
@@ -769,10 +746,7 @@ mod tests {
 
     #[test]
     fn reverification_table() {
-        let custom = |level, after_minutes| Reverification::Custom {
-            level,
-            after_minutes,
-        };
+        let custom = |level, after_minutes| Reverification::Custom { level, after_minutes };
         let first = ReverificationLevel::FirstFactor;
         let second = ReverificationLevel::SecondFactor;
         let multi = ReverificationLevel::MultiFactor;
@@ -867,31 +841,16 @@ mod tests {
             .and_reverification(Reverification::Strict);
         let cases: Vec<(&str, &AuthorizationInput<'_>, Has, bool)> = vec![
             ("all pass", &input, everything.clone(), true),
-            (
-                "stale reverification",
-                &stale_input,
-                everything.clone(),
-                false,
-            ),
+            ("stale reverification", &stale_input, everything.clone(), false),
             ("no org", &no_org, everything.clone(), false),
-            (
-                "billing only without org",
-                &no_org,
-                Has::feature("reports"),
-                true,
-            ),
+            ("billing only without org", &no_org, Has::feature("reports"), true),
             (
                 "role + feature, feature fails",
                 &input,
                 Has::role("admin").and_feature("nope"),
                 false,
             ),
-            (
-                "role + plan",
-                &input,
-                Has::role("admin").and_plan("pro"),
-                true,
-            ),
+            ("role + plan", &input, Has::role("admin").and_plan("pro"), true),
             (
                 "role fails + reverification",
                 &input,
@@ -950,10 +909,7 @@ mod tests {
 
     #[test]
     fn reverification_parse_and_display() {
-        let custom = |level, after_minutes| Reverification::Custom {
-            level,
-            after_minutes,
-        };
+        let custom = |level, after_minutes| Reverification::Custom { level, after_minutes };
         let ok = [
             (
                 "strict_mfa",

@@ -119,12 +119,7 @@ pub(crate) fn org_claims(claims: &Map<String, Value>) -> OrgClaims {
             permissions: claims
                 .get("org_permissions")
                 .and_then(Value::as_array)
-                .map(|list| {
-                    list.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect()
-                }),
+                .map(|list| list.iter().filter_map(Value::as_str).map(str::to_owned).collect()),
         };
     }
     let Some(org) = claims.get("o").and_then(Value::as_object) else {
@@ -228,10 +223,7 @@ mod tests {
 
     /// `p0,p1,…,p{n-1}`
     fn numbered_per(n: usize) -> String {
-        (0..n)
-            .map(|i| format!("p{i}"))
-            .collect::<Vec<_>>()
-            .join(",")
+        (0..n).map(|i| format!("p{i}")).collect::<Vec<_>>().join(",")
     }
 
     /// Independent oracle: the mask modulo 2^128 by Horner's rule in wrapping `u128` arithmetic,
@@ -465,11 +457,7 @@ mod tests {
         ];
         for mask in masks {
             let want = expected_from_u128("f", low_128_bits(mask), 128);
-            assert_eq!(
-                v2_org_permissions("o:f", &per128, mask),
-                want,
-                "mask {mask}"
-            );
+            assert_eq!(v2_org_permissions("o:f", &per128, mask), want, "mask {mask}");
         }
         // The 40-digit mask really has 40 digits, and a bit above 128 is kept when `per` is long.
         assert_eq!(masks[0].len(), 40);
@@ -490,11 +478,7 @@ mod tests {
                 .wrapping_mul(0x5851_F42D_4C95_7F2D_1405_7B7E_F767_814F)
                 .wrapping_add(1_442_695_040_888_963_407);
             let want = expected_from_u128("f", x, 128);
-            assert_eq!(
-                v2_org_permissions("o:f", &per, &x.to_string()),
-                want,
-                "value {x}"
-            );
+            assert_eq!(v2_org_permissions("o:f", &per, &x.to_string()), want, "value {x}");
             // A narrower permission list keeps only the low bits.
             let want_low = expected_from_u128("f", x, 7);
             assert_eq!(
@@ -547,21 +531,13 @@ mod tests {
         };
 
         let cases: Vec<(&str, Map<String, Value>, OrgClaims)> = vec![
-            (
-                "worked example",
-                claims(worked.clone()),
-                worked_want.clone(),
-            ),
+            ("worked example", claims(worked.clone()), worked_want.clone()),
             (
                 "v1 without v, non-string permissions dropped",
                 claims(v1_fields.clone()),
                 v1_want.clone(),
             ),
-            (
-                "v as string \"2\" takes v1",
-                with_v(json!("2")),
-                v1_want.clone(),
-            ),
+            ("v as string \"2\" takes v1", with_v(json!("2")), v1_want.clone()),
             ("v 3 takes v1", with_v(json!(3)), v1_want.clone()),
             ("v 2.5 takes v1", with_v(json!(2.5)), v1_want.clone()),
             ("v null takes v1", with_v(Value::Null), v1_want.clone()),
@@ -581,9 +557,7 @@ mod tests {
             ),
             (
                 "v1 non-string fields are None, non-array permissions None",
-                claims(
-                    json!({ "org_id": 5, "org_role": ["admin"], "org_permissions": "org:a:read" }),
-                ),
+                claims(json!({ "org_id": 5, "org_role": ["admin"], "org_permissions": "org:a:read" })),
                 OrgClaims::default(),
             ),
             ("v1 empty", claims(json!({})), OrgClaims::default()),

@@ -162,10 +162,7 @@ impl fmt::Debug for ClerkConfig {
             .field("api_url", &self.api_url)
             .field("api_version", &self.api_version)
             .field("accepts", &self.accepts)
-            .field(
-                "treat_pending_as_signed_out",
-                &self.treat_pending_as_signed_out,
-            )
+            .field("treat_pending_as_signed_out", &self.treat_pending_as_signed_out)
             .field("clock", &self.clock)
             .finish()
     }
@@ -277,8 +274,7 @@ impl ClerkConfigBuilder {
             builder = builder.api_version(v);
         }
         if let Some(v) = get(env::AUTHORIZED_PARTIES)? {
-            builder =
-                builder.authorized_parties(v.split(',').map(str::trim).filter(|p| !p.is_empty()));
+            builder = builder.authorized_parties(v.split(',').map(str::trim).filter(|p| !p.is_empty()));
         }
         Ok(builder)
     }
@@ -451,14 +447,9 @@ impl ClerkConfigBuilder {
         let jwt_key = match self.jwt_key {
             None => None,
             Some(JwtKeySetting::Parsed(key)) => Some(key),
-            Some(JwtKeySetting::Pem(pem)) => {
-                Some(JwtKey::from_pem(&pem).map_err(ConfigError::JwtKey)?)
-            }
+            Some(JwtKeySetting::Pem(pem)) => Some(JwtKey::from_pem(&pem).map_err(ConfigError::JwtKey)?),
         };
-        for secret in [&self.secret_key, &self.machine_secret_key]
-            .into_iter()
-            .flatten()
-        {
+        for secret in [&self.secret_key, &self.machine_secret_key].into_iter().flatten() {
             if secret.expose_secret().trim().is_empty() {
                 return Err(ConfigError::EmptySecretKey);
             }
@@ -543,10 +534,7 @@ fn validate_api_url(url: String) -> Result<String, ConfigError> {
 
 /// Trims list values and refuses empty ones (an empty value would never match a claim and
 /// usually means a stray comma).
-fn non_empty_values(
-    setting: &'static str,
-    values: Vec<String>,
-) -> Result<Vec<String>, ConfigError> {
+fn non_empty_values(setting: &'static str, values: Vec<String>) -> Result<Vec<String>, ConfigError> {
     values
         .into_iter()
         .map(|v| {

@@ -214,22 +214,10 @@ mod tests {
             ),
             (SessionVerifyError::InvalidCategory, "token-invalid"),
             (SessionVerifyError::InvalidType, "token-invalid"),
-            (
-                SessionVerifyError::InvalidAlgorithm,
-                "token-invalid-algorithm",
-            ),
-            (
-                SessionVerifyError::InvalidSignature,
-                "token-invalid-signature",
-            ),
-            (
-                SessionVerifyError::MissingSubject,
-                "token-verification-failed",
-            ),
-            (
-                SessionVerifyError::InvalidAudience,
-                "token-verification-failed",
-            ),
+            (SessionVerifyError::InvalidAlgorithm, "token-invalid-algorithm"),
+            (SessionVerifyError::InvalidSignature, "token-invalid-signature"),
+            (SessionVerifyError::MissingSubject, "token-verification-failed"),
+            (SessionVerifyError::InvalidAudience, "token-verification-failed"),
             (
                 SessionVerifyError::InvalidTimeClaim { claim: "exp" },
                 "token-verification-failed",
@@ -243,24 +231,15 @@ mod tests {
                 "token-invalid-issuer",
             ),
             (
-                SessionVerifyError::Expired {
-                    exp: 1.0,
-                    now_ms: 2,
-                },
+                SessionVerifyError::Expired { exp: 1.0, now_ms: 2 },
                 "token-expired",
             ),
             (
-                SessionVerifyError::NotActiveYet {
-                    nbf: 1.0,
-                    now_ms: 2,
-                },
+                SessionVerifyError::NotActiveYet { nbf: 1.0, now_ms: 2 },
                 "token-not-active-yet",
             ),
             (
-                SessionVerifyError::IssuedInTheFuture {
-                    iat: 1.0,
-                    now_ms: 2,
-                },
+                SessionVerifyError::IssuedInTheFuture { iat: 1.0, now_ms: 2 },
                 "token-iat-in-the-future",
             ),
             (SessionVerifyError::KeyUnresolved, "jwk-failed-to-resolve"),

@@ -91,9 +91,7 @@ impl JwtKey {
         match split_armor(text)? {
             None => Self::from_spki_der(&decode_base64(text)?),
             Some((PemKind::Spki, body)) => Self::from_spki_der(&decode_base64(body)?),
-            Some((PemKind::Pkcs1, body)) => {
-                Self::from_spki_der(&spki_from_pkcs1(&decode_base64(body)?)?)
-            }
+            Some((PemKind::Pkcs1, body)) => Self::from_spki_der(&spki_from_pkcs1(&decode_base64(body)?)?),
         }
     }
 
@@ -134,8 +132,8 @@ impl JwtKey {
             return Err(JwtKeyError::UnsupportedExponent);
         }
 
-        let key = ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, der)
-            .map_err(|_| JwtKeyError::Rejected)?;
+        let key =
+            ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, der).map_err(|_| JwtKeyError::Rejected)?;
         Ok(Self {
             key: Arc::new(key),
             bits,
@@ -278,9 +276,7 @@ fn decode_base64(body: &str) -> Result<Vec<u8>, JwtKeyError> {
     if compact.is_empty() {
         return Err(JwtKeyError::Empty);
     }
-    BASE64
-        .decode(compact)
-        .map_err(|_| JwtKeyError::InvalidBase64)
+    BASE64.decode(compact).map_err(|_| JwtKeyError::InvalidBase64)
 }
 
 /// Wraps a PKCS#1 `RSAPublicKey` into an `rsaEncryption` `SubjectPublicKeyInfo`.
@@ -291,8 +287,7 @@ fn spki_from_pkcs1(pkcs1_der: &[u8]) -> Result<Vec<u8>, JwtKeyError> {
     pkcs1::RsaPublicKeyRef::from_der(pkcs1_der).map_err(|_| JwtKeyError::InvalidDer)?;
     let spki = SubjectPublicKeyInfoRef {
         algorithm: pkcs1::ALGORITHM_ID,
-        subject_public_key: BitStringRef::from_bytes(pkcs1_der)
-            .map_err(|_| JwtKeyError::InvalidDer)?,
+        subject_public_key: BitStringRef::from_bytes(pkcs1_der).map_err(|_| JwtKeyError::InvalidDer)?,
     };
     spki.to_der().map_err(|_| JwtKeyError::InvalidDer)
 }
@@ -341,8 +336,7 @@ mod tests {
     }
 
     fn spki_der(size: KeySize) -> Vec<u8> {
-        let der: PublicKeyX509Der<'static> =
-            key_pair(size).public_key().as_der().expect("spki encoding");
+        let der: PublicKeyX509Der<'static> = key_pair(size).public_key().as_der().expect("spki encoding");
         der.as_ref().to_vec()
     }
 
@@ -361,13 +355,8 @@ mod tests {
     fn sign(size: KeySize, message: &[u8]) -> Vec<u8> {
         let pair = key_pair(size);
         let mut signature = vec![0; pair.public_modulus_len()];
-        pair.sign(
-            &RSA_PKCS1_SHA256,
-            &SystemRandom::new(),
-            message,
-            &mut signature,
-        )
-        .expect("signing");
+        pair.sign(&RSA_PKCS1_SHA256, &SystemRandom::new(), message, &mut signature)
+            .expect("signing");
         signature
     }
 
@@ -397,11 +386,7 @@ mod tests {
     fn modulus(bits: usize) -> Vec<u8> {
         let mut bytes = vec![0x5a; bits.div_ceil(8)];
         let top_bits = bits % 8;
-        bytes[0] = if top_bits == 0 {
-            0x80
-        } else {
-            1 << (top_bits - 1)
-        };
+        bytes[0] = if top_bits == 0 { 0x80 } else { 1 << (top_bits - 1) };
         if let Some(last) = bytes.last_mut() {
             *last |= 1;
         }
@@ -410,16 +395,15 @@ mod tests {
 
     #[test]
     fn pem_with_lf() {
-        let key = JwtKey::from_pem(&pem("PUBLIC KEY", &spki_der(KeySize::Rsa2048), "\n"))
-            .expect("lf pem");
+        let key = JwtKey::from_pem(&pem("PUBLIC KEY", &spki_der(KeySize::Rsa2048), "\n")).expect("lf pem");
         assert_eq!(key.bits(), 2048);
         assert_verifies(&key, KeySize::Rsa2048);
     }
 
     #[test]
     fn pem_with_crlf() {
-        let key = JwtKey::from_pem(&pem("PUBLIC KEY", &spki_der(KeySize::Rsa2048), "\r\n"))
-            .expect("crlf pem");
+        let key =
+            JwtKey::from_pem(&pem("PUBLIC KEY", &spki_der(KeySize::Rsa2048), "\r\n")).expect("crlf pem");
         assert_verifies(&key, KeySize::Rsa2048);
     }
 
@@ -561,10 +545,7 @@ mod tests {
                 "-----BEGIN PUBLIC KEY-----\n%%%%\n-----END PUBLIC KEY-----",
                 JwtKeyError::InvalidBase64,
             ),
-            (
-                "-----BEGIN PUBLIC KEY-----\nMIIB",
-                JwtKeyError::MalformedPem,
-            ),
+            ("-----BEGIN PUBLIC KEY-----\nMIIB", JwtKeyError::MalformedPem),
             (
                 "-----BEGIN PUBLIC KEY-----\nQUJD\n-----END RSA PUBLIC KEY-----",
                 JwtKeyError::MalformedPem,
@@ -593,10 +574,7 @@ mod tests {
     fn trailing_bytes_refused() {
         let mut der = spki_der(KeySize::Rsa2048);
         der.push(0);
-        assert_eq!(
-            JwtKey::from_spki_der(&der).unwrap_err(),
-            JwtKeyError::InvalidDer
-        );
+        assert_eq!(JwtKey::from_spki_der(&der).unwrap_err(), JwtKeyError::InvalidDer);
     }
 
     #[test]
@@ -648,10 +626,7 @@ mod tests {
             (JwtKeyError::NotRsa, "jwt-key-not-rsa"),
             (JwtKeyError::TooSmall { bits: 1024 }, "jwt-key-too-small"),
             (JwtKeyError::TooLarge { bits: 16384 }, "jwt-key-too-large"),
-            (
-                JwtKeyError::UnsupportedExponent,
-                "jwt-key-unsupported-exponent",
-            ),
+            (JwtKeyError::UnsupportedExponent, "jwt-key-unsupported-exponent"),
             (JwtKeyError::Rejected, "jwt-key-rejected"),
         ];
         for (error, reason) in table {

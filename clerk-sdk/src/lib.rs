@@ -1,9 +1,6 @@
 #![doc = include_str!("../../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
-#![cfg_attr(
-    not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
-)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 #![doc(test(attr(deny(warnings))))]
 //!
 //! # Differences from `@clerk/backend`
@@ -58,8 +55,7 @@ mod token;
 pub mod testing;
 
 pub use auth::{
-    Auth, AuthStatus, RequestState, SessionAuth, SessionClaims, SignedOutAuth, SignedOutReason,
-    TokenCarrier,
+    Auth, AuthStatus, RequestState, SessionAuth, SessionClaims, SignedOutAuth, SignedOutReason, TokenCarrier,
 };
 pub use authorization::{Has, ParseReverificationError, Reverification, ReverificationLevel};
 pub use clerk::{Clerk, RequestHeaders};

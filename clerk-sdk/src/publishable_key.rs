@@ -270,10 +270,7 @@ mod tests {
         let cases: Vec<(String, PublishableKeyError)> = vec![
             (String::new(), PublishableKeyError::Missing),
             // No dot.
-            (
-                key_for(PREFIX_TEST, "localhost$"),
-                PublishableKeyError::Invalid,
-            ),
+            (key_for(PREFIX_TEST, "localhost$"), PublishableKeyError::Invalid),
             (
                 "pk_test_bG9jYWxob3N0JA==".to_owned(),
                 PublishableKeyError::Invalid,
@@ -366,14 +363,8 @@ mod tests {
 
     #[test]
     fn reasons_are_stable() {
-        assert_eq!(
-            PublishableKeyError::Missing.reason(),
-            "publishable-key-missing"
-        );
-        assert_eq!(
-            PublishableKeyError::Invalid.reason(),
-            "publishable-key-invalid"
-        );
+        assert_eq!(PublishableKeyError::Missing.reason(), "publishable-key-missing");
+        assert_eq!(PublishableKeyError::Invalid.reason(), "publishable-key-invalid");
         assert_eq!(
             PublishableKeyError::Missing.to_string(),
             "publishable key is missing"

@@ -117,9 +117,7 @@ impl TestKeys {
         if !pem.contains("-----BEGIN PRIVATE KEY-----") {
             return Err(TestKitError::PrivateKeyPem);
         }
-        let der = STANDARD
-            .decode(body)
-            .map_err(|_| TestKitError::PrivateKeyPem)?;
+        let der = STANDARD.decode(body).map_err(|_| TestKitError::PrivateKeyPem)?;
         let pair = KeyPair::from_pkcs8(&der).map_err(|_| TestKitError::Key)?;
         Ok(TestKeys {
             pair: Arc::new(pair),
@@ -149,11 +147,8 @@ impl TestKeys {
     /// # Errors
     /// [`TestKitError::Key`] if the crypto library cannot encode it.
     pub fn public_key_der(&self) -> Result<Vec<u8>, TestKitError> {
-        let der: PublicKeyX509Der<'static> = self
-            .pair
-            .public_key()
-            .as_der()
-            .map_err(|_| TestKitError::Key)?;
+        let der: PublicKeyX509Der<'static> =
+            self.pair.public_key().as_der().map_err(|_| TestKitError::Key)?;
         Ok(der.as_ref().to_vec())
     }
 
@@ -209,13 +204,12 @@ impl TestKeys {
             URL_SAFE_NO_PAD.encode(header.to_string()),
             URL_SAFE_NO_PAD.encode(claims.to_string())
         );
-        let padding: &'static dyn signature::RsaEncoding =
-            match header.get("alg").and_then(Value::as_str) {
-                Some("none") => return Ok(format!("{input}.")),
-                Some("RS384") => &signature::RSA_PKCS1_SHA384,
-                Some("RS512") => &signature::RSA_PKCS1_SHA512,
-                _ => &signature::RSA_PKCS1_SHA256,
-            };
+        let padding: &'static dyn signature::RsaEncoding = match header.get("alg").and_then(Value::as_str) {
+            Some("none") => return Ok(format!("{input}.")),
+            Some("RS384") => &signature::RSA_PKCS1_SHA384,
+            Some("RS512") => &signature::RSA_PKCS1_SHA512,
+            _ => &signature::RSA_PKCS1_SHA256,
+        };
         let mut sig = vec![0; self.pair.public_modulus_len()];
         self.pair
             .sign(padding, &SystemRandom::new(), input.as_bytes(), &mut sig)
@@ -248,8 +242,6 @@ impl SessionTokenBuilder {
             .claims
             .insert("sid".into(), format!("sess_{}", random_hex(12)).into());
         builder.claims.insert("sts".into(), "active".into());
-        builder.claims.insert("v".into(), json!(1)).take();
-        builder.claims.remove("v");
         builder.issued_at_ms(now_ms)
     }
 
@@ -259,8 +251,7 @@ impl SessionTokenBuilder {
     pub fn issued_at_ms(mut self, now_ms: u64) -> Self {
         let now = now_ms / 1000;
         self.claims.insert("iat".into(), now.into());
-        self.claims
-            .insert("nbf".into(), now.saturating_sub(10).into());
+        self.claims.insert("nbf".into(), now.saturating_sub(10).into());
         self.claims.insert("exp".into(), (now + 60).into());
         self
     }
@@ -268,11 +259,7 @@ impl SessionTokenBuilder {
     /// Sets `exp` to `iat` + `lifetime`.
     #[must_use]
     pub fn lifetime(mut self, lifetime: Duration) -> Self {
-        let iat = self
-            .claims
-            .get("iat")
-            .and_then(Value::as_u64)
-            .unwrap_or_default();
+        let iat = self.claims.get("iat").and_then(Value::as_u64).unwrap_or_default();
         self.claims
             .insert("exp".into(), (iat + lifetime.as_secs()).into());
         self
@@ -281,28 +268,17 @@ impl SessionTokenBuilder {
     /// An already expired token: `exp` two minutes before `iat`'s clock reading.
     #[must_use]
     pub fn expired(mut self) -> Self {
-        let iat = self
-            .claims
-            .get("iat")
-            .and_then(Value::as_u64)
-            .unwrap_or_default();
-        self.claims
-            .insert("iat".into(), iat.saturating_sub(180).into());
-        self.claims
-            .insert("nbf".into(), iat.saturating_sub(190).into());
-        self.claims
-            .insert("exp".into(), iat.saturating_sub(120).into());
+        let iat = self.claims.get("iat").and_then(Value::as_u64).unwrap_or_default();
+        self.claims.insert("iat".into(), iat.saturating_sub(180).into());
+        self.claims.insert("nbf".into(), iat.saturating_sub(190).into());
+        self.claims.insert("exp".into(), iat.saturating_sub(120).into());
         self
     }
 
     /// A token not valid yet: `nbf` and `iat` two minutes in the future.
     #[must_use]
     pub fn not_yet_valid(mut self) -> Self {
-        let iat = self
-            .claims
-            .get("iat")
-            .and_then(Value::as_u64)
-            .unwrap_or_default();
+        let iat = self.claims.get("iat").and_then(Value::as_u64).unwrap_or_default();
         self.claims.insert("iat".into(), (iat + 120).into());
         self.claims.insert("nbf".into(), (iat + 120).into());
         self.claims.insert("exp".into(), (iat + 180).into());
@@ -376,9 +352,7 @@ impl SessionTokenBuilder {
         let mut pairs = Vec::new();
         for p in permissions {
             let mut parts = p.splitn(3, ':');
-            if let (Some("org"), Some(feature), Some(perm)) =
-                (parts.next(), parts.next(), parts.next())
-            {
+            if let (Some("org"), Some(feature), Some(perm)) = (parts.next(), parts.next(), parts.next()) {
                 if !features.contains(&feature) {
                     features.push(feature);
                 }
@@ -393,10 +367,10 @@ impl SessionTokenBuilder {
             .map(|f| {
                 let mut mask = num_bits::Decimal::zero();
                 for (feature, perm) in &pairs {
-                    if feature == f {
-                        if let Some(bit) = perms.iter().position(|p| p == perm) {
-                            mask.set_bit(bit);
-                        }
+                    if feature == f
+                        && let Some(bit) = perms.iter().position(|p| p == perm)
+                    {
+                        mask.set_bit(bit);
                     }
                 }
                 mask.to_string()

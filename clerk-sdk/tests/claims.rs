@@ -48,7 +48,10 @@ async fn v2_mask_above_2_pow_53() {
         .authorized_party(APP)
         .v2()
         .features("o:big")
-        .claim("o", json!({"id": "org_1", "rol": "member", "per": per.join(","), "fpm": "18014398509481985"}))
+        .claim(
+            "o",
+            json!({"id": "org_1", "rol": "member", "per": per.join(","), "fpm": "18014398509481985"}),
+        )
         .sign()
         .unwrap();
     let state = authenticate(&clerk(), &bearer(&token)).await;
@@ -61,11 +64,7 @@ async fn v2_mask_above_2_pow_53() {
 /// The test kit's v2 builder encodes permissions that decode back to the same list.
 #[tokio::test]
 async fn v2_builder_round_trips() {
-    let perms = [
-        "org:invoices:read",
-        "org:invoices:write",
-        "org:reports:read",
-    ];
+    let perms = ["org:invoices:read", "org:invoices:write", "org:reports:read"];
     let token = keys()
         .session("user_1")
         .authorized_party(APP)
@@ -117,18 +116,10 @@ async fn pending_sessions_are_signed_out_by_default() {
     assert_eq!(out.token_type(), Some(TokenType::SessionToken));
     assert!(!state.auth().has(&Has::role("org:admin")));
 
-    let lenient = Clerk::new(
-        builder()
-            .treat_pending_as_signed_out(false)
-            .build()
-            .unwrap(),
-    );
+    let lenient = Clerk::new(builder().treat_pending_as_signed_out(false).build().unwrap());
     let state = authenticate(&lenient, &bearer(&token)).await;
     assert!(state.is_authenticated());
-    assert_eq!(
-        state.auth().session().unwrap().session_status(),
-        Some("pending")
-    );
+    assert_eq!(state.auth().session().unwrap().session_status(), Some("pending"));
 }
 
 /// `has()` through a real session: role prefix normalisation, billing scopes, reverification.
@@ -169,18 +160,12 @@ async fn has_table() {
         (Has::plan("o:pro"), false),
         (Has::feature("reports").and_plan("pro"), true),
         (Has::feature("reports").and_plan("enterprise"), false),
-        (
-            Has::role("org:admin").and_permission("org:invoices:read"),
-            true,
-        ),
+        (Has::role("org:admin").and_permission("org:invoices:read"), true),
         (Has::role("org:admin").and_feature("missing"), false),
         (Has::reverification(Reverification::Strict), false),
         (Has::reverification(Reverification::Moderate), true),
         (Has::reverification("first_factor:6".parse().unwrap()), true),
-        (
-            Has::reverification("first_factor:5".parse().unwrap()),
-            false,
-        ),
+        (Has::reverification("first_factor:5".parse().unwrap()), false),
         (
             Has::role("org:admin").and_reverification(Reverification::Lax),
             true,

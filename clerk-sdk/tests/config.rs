@@ -10,23 +10,15 @@ const RSA_1024: &str = include_str!("fixtures/rsa1024_public.pem");
 const EC_P256: &str = include_str!("fixtures/ec_p256_public.pem");
 
 fn env(vars: &[(&'static str, &str)]) -> ClerkConfigBuilder {
-    let vars: Vec<(&'static str, String)> =
-        vars.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
-    ClerkConfigBuilder::from_lookup(|name| {
-        Ok(vars
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.clone()))
-    })
-    .unwrap()
+    let vars: Vec<(&'static str, String)> = vars.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
+    ClerkConfigBuilder::from_lookup(|name| Ok(vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone())))
+        .unwrap()
 }
 
 async fn signs_in_with_pem(k: &TestKeys, pem: &str) -> bool {
     let clerk = Clerk::new(ClerkConfig::builder().jwt_key(pem).build().unwrap());
     let token = k.session("user_1").sign().unwrap();
-    authenticate(&clerk, &bearer(&token))
-        .await
-        .is_authenticated()
+    authenticate(&clerk, &bearer(&token)).await.is_authenticated()
 }
 
 #[tokio::test]
@@ -38,10 +30,7 @@ async fn pem_forms() {
         signs_in_with_pem(k, &pem.replace('\n', "\\n")).await,
         "literal \\n"
     );
-    assert!(
-        signs_in_with_pem(k, &pem.replace('\n', "\r\n")).await,
-        "CRLF"
-    );
+    assert!(signs_in_with_pem(k, &pem.replace('\n', "\r\n")).await, "CRLF");
     let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
     assert!(signs_in_with_pem(k, &body).await, "header-less one line");
     let wrapped: String = pem
@@ -65,22 +54,13 @@ async fn larger_keys_are_accepted() {
 
 #[test]
 fn small_and_non_rsa_keys_are_refused_at_build() {
-    let err = ClerkConfig::builder()
-        .jwt_key(RSA_1024)
-        .build()
-        .unwrap_err();
+    let err = ClerkConfig::builder().jwt_key(RSA_1024).build().unwrap_err();
     assert_eq!(err.reason(), "jwt-key-too-small");
     assert!(err.to_string().contains("1024"), "{err}");
-    assert!(
-        err.to_string().starts_with("jwt_key (CLERK_JWT_KEY)"),
-        "{err}"
-    );
+    assert!(err.to_string().starts_with("jwt_key (CLERK_JWT_KEY)"), "{err}");
     let err = ClerkConfig::builder().jwt_key(EC_P256).build().unwrap_err();
     assert_eq!(err.reason(), "jwt-key-not-rsa");
-    let err = ClerkConfig::builder()
-        .jwt_key("not a key")
-        .build()
-        .unwrap_err();
+    let err = ClerkConfig::builder().jwt_key("not a key").build().unwrap_err();
     assert!(err.reason().starts_with("jwt-key-"), "{}", err.reason());
 }
 
@@ -109,20 +89,14 @@ fn from_env_reads_clerks_variable_names() {
     assert_eq!(config.api_url(), "http://127.0.0.1:9999");
     assert_eq!(config.api_version(), "v9");
     assert_eq!(config.secret_key().unwrap().expose_secret(), "sk_test_abc");
-    assert_eq!(
-        config.machine_secret_key().unwrap().expose_secret(),
-        "ak_machine"
-    );
+    assert_eq!(config.machine_secret_key().unwrap().expose_secret(), "ak_machine");
     assert_eq!(
         config.publishable_key().unwrap().frontend_api(),
         "clerk.example.com"
     );
     assert_eq!(config.jwt_key().unwrap().bits(), 2048);
     assert_eq!(config.clock_skew(), std::time::Duration::from_secs(5));
-    assert_eq!(
-        config.accepts(),
-        &AcceptsToken::One(TokenType::SessionToken)
-    );
+    assert_eq!(config.accepts(), &AcceptsToken::One(TokenType::SessionToken));
     assert!(config.treat_pending_as_signed_out());
 
     let defaults = env(&[("CLERK_JWT_KEY", &pem)]).build().unwrap();
@@ -143,10 +117,7 @@ fn build_errors_name_the_setting() {
     let k = keys();
     let cases: Vec<(ClerkConfigBuilder, &str)> = vec![
         (ClerkConfig::builder(), "jwk-failed-to-resolve"),
-        (
-            ClerkConfig::builder().secret_key("sk_test_x"),
-            "jwks-unsupported",
-        ),
+        (ClerkConfig::builder().secret_key("sk_test_x"), "jwks-unsupported"),
         (k.config_builder().secret_key(" "), "secret-key-empty"),
         (
             k.config_builder().publishable_key("pk_live_bad"),
@@ -159,10 +130,7 @@ fn build_errors_name_the_setting() {
         (k.config_builder().api_url("ftp://x"), "api-url-invalid"),
         (k.config_builder().api_url("https://"), "api-url-invalid"),
         (k.config_builder().api_version(""), "api-version-invalid"),
-        (
-            k.config_builder().api_version("v1/../x"),
-            "api-version-invalid",
-        ),
+        (k.config_builder().api_version("v1/../x"), "api-version-invalid"),
         (
             k.config_builder().accepts(TokenType::M2mToken),
             "machine-tokens-unsupported",
@@ -194,21 +162,10 @@ async fn issuer_pin_from_publishable_key() {
             .unwrap(),
     );
     assert_eq!(clerk.config().issuers(), ["https://clerk.example.com"]);
-    let good = k
-        .session("u")
-        .issuer("https://clerk.example.com")
-        .sign()
-        .unwrap();
-    let bad = k
-        .session("u")
-        .issuer("https://clerk.evil.com")
-        .sign()
-        .unwrap();
+    let good = k.session("u").issuer("https://clerk.example.com").sign().unwrap();
+    let bad = k.session("u").issuer("https://clerk.evil.com").sign().unwrap();
     let missing = k.session("u").sign().unwrap();
-    assert_eq!(
-        authenticate(&clerk, &bearer(&good)).await.reason_str(),
-        None
-    );
+    assert_eq!(authenticate(&clerk, &bearer(&good)).await.reason_str(), None);
     assert_eq!(
         authenticate(&clerk, &bearer(&bad)).await.reason_str(),
         Some("token-invalid-issuer")
@@ -225,10 +182,7 @@ async fn strict_audience() {
     let k = keys();
     let clerk = Clerk::new(k.config_builder().audience("api://orders").build().unwrap());
     let cases = vec![
-        (
-            k.session("u").audience("api://orders").sign().unwrap(),
-            None,
-        ),
+        (k.session("u").audience("api://orders").sign().unwrap(), None),
         (
             k.session("u")
                 .claim("aud", serde_json::json!(["x", "api://orders"]))
@@ -240,10 +194,7 @@ async fn strict_audience() {
             k.session("u").audience("api://other").sign().unwrap(),
             Some("token-verification-failed"),
         ),
-        (
-            k.session("u").sign().unwrap(),
-            Some("token-verification-failed"),
-        ),
+        (k.session("u").sign().unwrap(), Some("token-verification-failed")),
         (
             k.session("u").claim("aud", 5).sign().unwrap(),
             Some("token-verification-failed"),

@@ -7,8 +7,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use clerk_sdk::{AuthStatus, MalformedToken, SessionVerifyError, TokenType};
 use common::{
-    APP, authenticate, bearer, clerk, clerk_at, keys, other_keys, reason,
-    request_with_authorization,
+    APP, authenticate, bearer, clerk, clerk_at, keys, other_keys, reason, request_with_authorization,
 };
 use serde_json::json;
 
@@ -57,11 +56,7 @@ async fn reason_table() {
 
     let cases: Vec<(&str, String, Option<&str>)> = vec![
         ("valid", valid.clone(), None),
-        (
-            "expired",
-            s().expired().sign().unwrap(),
-            Some("token-expired"),
-        ),
+        ("expired", s().expired().sign().unwrap(), Some("token-expired")),
         (
             "not yet valid (nbf)",
             s().not_yet_valid().sign().unwrap(),
@@ -79,10 +74,7 @@ async fn reason_table() {
         ),
         (
             "tampered payload",
-            format!(
-                "{head}.{tampered_payload}.{}",
-                valid.rsplit('.').next().unwrap()
-            ),
+            format!("{head}.{tampered_payload}.{}", valid.rsplit('.').next().unwrap()),
             Some("token-invalid-signature"),
         ),
         (
@@ -100,10 +92,7 @@ async fn reason_table() {
         ),
         (
             "azp with trailing slash",
-            k.session("u")
-                .authorized_party(format!("{APP}/"))
-                .sign()
-                .unwrap(),
+            k.session("u").authorized_party(format!("{APP}/")).sign().unwrap(),
             Some("token-invalid-authorized-parties"),
         ),
         (
@@ -141,11 +130,7 @@ async fn reason_table() {
             s().header("typ", "jwt").sign().unwrap(),
             Some("token-invalid"),
         ),
-        (
-            "typ absent",
-            s().without_header("typ").sign().unwrap(),
-            None,
-        ),
+        ("typ absent", s().without_header("typ").sign().unwrap(), None),
         (
             "RS384",
             s().header("alg", "RS384").sign().unwrap(),
@@ -166,11 +151,7 @@ async fn reason_table() {
             s().without_header("alg").sign().unwrap(),
             Some("token-invalid-algorithm"),
         ),
-        (
-            "two parts",
-            format!("{head}.{payload}"),
-            Some("token-invalid"),
-        ),
+        ("two parts", format!("{head}.{payload}"), Some("token-invalid")),
         ("four parts", format!("{valid}.x"), Some("token-invalid")),
         (
             "non-base64url",
@@ -250,10 +231,7 @@ async fn hs256_with_the_public_key_as_secret_is_refused() {
     let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, pem.as_bytes());
     let tag = aws_lc_rs::hmac::sign(&key, input.as_bytes());
     let token = format!("{input}.{}", URL_SAFE_NO_PAD.encode(tag.as_ref()));
-    assert_eq!(
-        reason(&clerk(), &token).await,
-        Some("token-invalid-algorithm")
-    );
+    assert_eq!(reason(&clerk(), &token).await, Some("token-invalid-algorithm"));
 }
 
 /// The signature is checked before any claim: a forged token with bad claims reports the
@@ -268,10 +246,7 @@ async fn signature_before_claims() {
         .signed_by(other_keys())
         .sign()
         .unwrap();
-    assert_eq!(
-        reason(&clerk(), &forged).await,
-        Some("token-invalid-signature")
-    );
+    assert_eq!(reason(&clerk(), &forged).await, Some("token-invalid-signature"));
 }
 
 /// Upstream boundaries: expired when `exp·1000 <= now − skew`; not active when
@@ -301,10 +276,7 @@ async fn skew_boundaries() {
         reason(&clerk_at(t * 1000 + skew), &exp_token).await,
         Some("token-expired")
     );
-    assert_eq!(
-        reason(&clerk_at(t * 1000 + skew - 1), &exp_token).await,
-        None
-    );
+    assert_eq!(reason(&clerk_at(t * 1000 + skew - 1), &exp_token).await, None);
 
     let nbf_token = token(t + 3600, Some(t), None);
     assert_eq!(reason(&clerk_at(t * 1000 - skew), &nbf_token).await, None);
@@ -361,11 +333,7 @@ async fn size_limits() {
 
 #[tokio::test]
 async fn non_utf8_authorization_header() {
-    let state = authenticate(
-        &clerk(),
-        &request_with_authorization(b"Bearer \xff\xfe\xfd"),
-    )
-    .await;
+    let state = authenticate(&clerk(), &request_with_authorization(b"Bearer \xff\xfe\xfd")).await;
     assert_eq!(state.status(), AuthStatus::SignedOut);
     assert_eq!(state.reason_str(), Some("token-invalid"));
 }
@@ -421,18 +389,15 @@ async fn credential_sources() {
 
     // A Basic header is not a Clerk credential: the cookie is read instead, as upstream.
     let mut basic = cookie.clone();
-    basic.headers_mut().insert(
-        http::header::AUTHORIZATION,
-        "Basic dXNlcjpwYXNz".parse().unwrap(),
-    );
+    basic
+        .headers_mut()
+        .insert(http::header::AUTHORIZATION, "Basic dXNlcjpwYXNz".parse().unwrap());
     assert!(authenticate(&clerk, &basic).await.is_authenticated());
 
     // A header token wins over the cookie, even when it is bad.
     let mut both = cookie.clone();
-    both.headers_mut().insert(
-        http::header::AUTHORIZATION,
-        "Bearer not-a-jwt".parse().unwrap(),
-    );
+    both.headers_mut()
+        .insert(http::header::AUTHORIZATION, "Bearer not-a-jwt".parse().unwrap());
     assert_eq!(
         authenticate(&clerk, &both).await.reason_str(),
         Some("token-invalid")

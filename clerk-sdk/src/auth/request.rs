@@ -15,10 +15,7 @@ use crate::token::{self, AcceptsToken, TokenType, category, session};
 ///
 /// # Errors
 /// Only configuration or infrastructure faults; a bad credential is a signed-out state.
-pub(crate) fn authenticate(
-    config: &ClerkConfig,
-    headers: &HeaderMap,
-) -> Result<RequestState, AuthError> {
+pub(crate) fn authenticate(config: &ClerkConfig, headers: &HeaderMap) -> Result<RequestState, AuthError> {
     let accepts = &config.accepts;
     match extract::authorization(headers) {
         HeaderCredential::Token(token) => verify_credential(config, token, TokenCarrier::Header),
@@ -27,13 +24,13 @@ pub(crate) fn authenticate(
             Some(first_accepted(accepts)),
         )),
         HeaderCredential::Absent => {
-            if let AcceptsToken::One(t) = accepts {
-                if t.is_machine() {
-                    return Ok(RequestState::signed_out(
-                        SignedOutReason::NoTokenInHeader,
-                        Some(*t),
-                    ));
-                }
+            if let AcceptsToken::One(t) = accepts
+                && t.is_machine()
+            {
+                return Ok(RequestState::signed_out(
+                    SignedOutReason::NoTokenInHeader,
+                    Some(*t),
+                ));
             }
             // Upstream checks a list first: with no header the credential counts as a session token.
             if !accepts.accepts(TokenType::SessionToken) {
@@ -97,8 +94,7 @@ fn verify_credential(
         }
     };
     // A JWT template or other non-session category is a different kind of token (B §6.4).
-    if decoded.header().cat_not_string || category::is_non_session(decoded.header().cat.as_deref())
-    {
+    if decoded.header().cat_not_string || category::is_non_session(decoded.header().cat.as_deref()) {
         return Ok(RequestState::signed_out(
             SignedOutReason::TokenTypeMismatch {
                 found: TokenType::SessionToken,

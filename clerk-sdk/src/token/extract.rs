@@ -83,10 +83,7 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
             (k.trim() == name).then(|| v.trim())
         })
         .map(|v| {
-            let v = v
-                .strip_prefix('"')
-                .and_then(|v| v.strip_suffix('"'))
-                .unwrap_or(v);
+            let v = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(v);
             if v.contains('%') {
                 percent_decode(v)
             } else {
@@ -104,9 +101,7 @@ fn percent_decode(v: &str) -> String {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if b == b'%' {
-            let hex = bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok());
+            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
             match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
                 Some(decoded) => {
                     out.push(decoded);

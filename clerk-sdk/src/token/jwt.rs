@@ -70,8 +70,7 @@ impl<'a> DecodedJwt<'a> {
             return Err(MalformedToken::TooLong);
         }
         let mut parts = token.split('.');
-        let (Some(h), Some(p), Some(s), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
+        let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return Err(MalformedToken::PartCount);
         };
@@ -197,14 +196,8 @@ mod tests {
                 format!("{h}.{}.c2ln", b64("not json")),
                 MalformedToken::Undecodable,
             ),
-            (
-                format!("{h}.{}.c2ln", b64("[1,2]")),
-                MalformedToken::Undecodable,
-            ),
-            (
-                format!("{}.{p}.c2ln", b64("5")),
-                MalformedToken::Undecodable,
-            ),
+            (format!("{h}.{}.c2ln", b64("[1,2]")), MalformedToken::Undecodable),
+            (format!("{}.{p}.c2ln", b64("5")), MalformedToken::Undecodable),
             ("x".repeat(MAX_TOKEN_LEN + 1), MalformedToken::TooLong),
         ];
         for (token, want) in cases {

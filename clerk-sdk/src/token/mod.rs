@@ -231,12 +231,11 @@ pub fn detect_token_type(token: &str) -> TokenType {
     if let Some(t) = opaque_machine_type(token) {
         return t;
     }
-    if is_jwt_format(token) {
-        if let Ok(decoded) = jwt::DecodedJwt::decode(token) {
-            if let Some(t) = machine_jwt_type(&decoded) {
-                return t;
-            }
-        }
+    if is_jwt_format(token)
+        && let Ok(decoded) = jwt::DecodedJwt::decode(token)
+        && let Some(t) = machine_jwt_type(&decoded)
+    {
+        return t;
     }
     TokenType::SessionToken
 }
@@ -256,10 +255,7 @@ mod tests {
     #[test]
     fn accepts_parsing() {
         assert_eq!("any".parse(), Ok(AcceptsToken::Any));
-        assert_eq!(
-            "m2m_token".parse(),
-            Ok(AcceptsToken::One(TokenType::M2mToken))
-        );
+        assert_eq!("m2m_token".parse(), Ok(AcceptsToken::One(TokenType::M2mToken)));
         assert_eq!(
             "session_token, m2m_token".parse(),
             Ok(AcceptsToken::Many(vec![

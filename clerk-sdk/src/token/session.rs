@@ -101,29 +101,25 @@ pub(crate) fn check_times(
     // f64 like upstream: JSON numbers may be fractional, and ms timestamps fit exactly.
     let now = now_ms as f64;
     let skew = skew_ms as f64;
-    let exp =
-        time_claim(claims, "exp")?.ok_or(SessionVerifyError::InvalidTimeClaim { claim: "exp" })?;
+    let exp = time_claim(claims, "exp")?.ok_or(SessionVerifyError::InvalidTimeClaim { claim: "exp" })?;
     if exp * 1000.0 <= now - skew {
         return Err(SessionVerifyError::Expired { exp, now_ms });
     }
-    if let Some(nbf) = time_claim(claims, "nbf")? {
-        if nbf * 1000.0 > now + skew {
-            return Err(SessionVerifyError::NotActiveYet { nbf, now_ms });
-        }
+    if let Some(nbf) = time_claim(claims, "nbf")?
+        && nbf * 1000.0 > now + skew
+    {
+        return Err(SessionVerifyError::NotActiveYet { nbf, now_ms });
     }
-    if let Some(iat) = time_claim(claims, "iat")? {
-        if iat * 1000.0 > now + skew {
-            return Err(SessionVerifyError::IssuedInTheFuture { iat, now_ms });
-        }
+    if let Some(iat) = time_claim(claims, "iat")?
+        && iat * 1000.0 > now + skew
+    {
+        return Err(SessionVerifyError::IssuedInTheFuture { iat, now_ms });
     }
     Ok(())
 }
 
 /// A time claim: absent is `None`, a number is its value, anything else is an error.
-fn time_claim(
-    claims: &Map<String, Value>,
-    claim: &'static str,
-) -> Result<Option<f64>, SessionVerifyError> {
+fn time_claim(claims: &Map<String, Value>, claim: &'static str) -> Result<Option<f64>, SessionVerifyError> {
     match claims.get(claim) {
         None => Ok(None),
         Some(v) => v
@@ -146,11 +142,7 @@ fn audience_matches(aud: Option<&Value>, accepted: &[String]) -> bool {
 
 /// A claim value safe to put in an error: bounded and without control characters.
 fn printable_claim(value: &str) -> String {
-    value
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(256)
-        .collect()
+    value.chars().filter(|c| !c.is_control()).take(256).collect()
 }
 
 impl From<MalformedToken> for SessionVerifyError {

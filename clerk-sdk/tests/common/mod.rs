@@ -35,12 +35,7 @@ pub fn clerk() -> Clerk {
 
 /// A `Clerk` from [`builder`] whose clock reads `now_ms`.
 pub fn clerk_at(now_ms: u64) -> Clerk {
-    Clerk::new(
-        builder()
-            .clock(FixedClock::new(now_ms))
-            .build()
-            .expect("config"),
-    )
+    Clerk::new(builder().clock(FixedClock::new(now_ms)).build().expect("config"))
 }
 
 /// A request whose `Authorization` header is `value`.

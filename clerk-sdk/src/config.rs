@@ -67,7 +67,7 @@ impl ClerkConfig {
         ClerkConfigBuilder::default()
     }
 
-    /// Builds a config from the environment variables in [`env`] (unset or empty variables are
+    /// Builds a config from the environment variables in [`env`](mod@env) (unset or empty variables are
     /// skipped).
     ///
     /// # Errors
@@ -226,7 +226,7 @@ impl Default for ClerkConfigBuilder {
 }
 
 impl ClerkConfigBuilder {
-    /// A builder preloaded from the environment variables in [`env`]; unset or empty variables
+    /// A builder preloaded from the environment variables in [`env`](mod@env); unset or empty variables
     /// are skipped, so builder calls can fill the gaps.
     ///
     /// # Errors

@@ -8,6 +8,8 @@ use http::HeaderMap;
 use crate::auth::{self, RequestState, SessionClaims};
 use crate::config::ClerkConfig;
 use crate::error::{AuthError, ConfigError, SessionVerifyError};
+use crate::jwks::JwksCache;
+use crate::jwt_key::JwtKey;
 use crate::token::session;
 
 /// Verifies Clerk credentials. Cheap to clone; share one per application.
@@ -28,7 +30,30 @@ use crate::token::session;
 /// ```
 #[derive(Debug, Clone)]
 pub struct Clerk {
-    config: Arc<ClerkConfig>,
+    inner: Arc<ClerkInner>,
+}
+
+/// What every clone of a [`Clerk`] shares.
+#[derive(Debug)]
+pub(crate) struct ClerkInner {
+    pub(crate) config: ClerkConfig,
+    /// This instance's key cache (never shared between instances); present when keys come
+    /// from the Backend API.
+    pub(crate) jwks: Option<Arc<JwksCache>>,
+}
+
+impl ClerkInner {
+    /// The key for a session token: the configured PEM key when there is one (its `kid` is not
+    /// consulted, as upstream), else the JWKS key named by the token's `kid`.
+    pub(crate) async fn session_key(&self, kid: Option<&str>) -> Result<JwtKey, SessionVerifyError> {
+        if let Some(key) = &self.config.jwt_key {
+            return Ok(key.clone());
+        }
+        match &self.jwks {
+            Some(jwks) => Ok(jwks.key_for(kid).await?),
+            None => Err(SessionVerifyError::KeyUnresolved),
+        }
+    }
 }
 
 /// Anything that carries request headers: [`HeaderMap`], [`http::request::Parts`] or
@@ -59,8 +84,16 @@ impl<B> RequestHeaders for http::Request<B> {
 impl Clerk {
     /// A handle over a validated config.
     pub fn new(config: ClerkConfig) -> Self {
+        let jwks = match (&config.jwt_key, &config.backend, &config.secret_key) {
+            (None, Some(client), Some(secret)) => Some(Arc::new(JwksCache::new(
+                client.clone(),
+                secret.clone(),
+                config.jwks_policy.clone(),
+            ))),
+            _ => None,
+        };
         Clerk {
-            config: Arc::new(config),
+            inner: Arc::new(ClerkInner { config, jwks }),
         }
     }
 
@@ -74,7 +107,7 @@ impl Clerk {
 
     /// The config this handle was built from.
     pub fn config(&self) -> &ClerkConfig {
-        &self.config
+        &self.inner.config
     }
 
     /// Verifies a session token and returns its claims (upstream's `verifyToken`).
@@ -89,13 +122,9 @@ impl Clerk {
     /// `token-invalid-signature`, …).
     pub async fn verify_token(&self, token: &str) -> Result<SessionClaims, SessionVerifyError> {
         let jwt = session::decode_session_token(token)?;
-        let key = self
-            .config
-            .jwt_key
-            .as_ref()
-            .ok_or(SessionVerifyError::KeyUnresolved)?;
-        let now_ms = self.config.clock.now_ms();
-        session::verify_decoded(jwt, key, &self.config.rules, now_ms).map(SessionClaims::new)
+        let key = self.inner.session_key(jwt.header().kid.as_deref()).await?;
+        let config = &self.inner.config;
+        session::verify_decoded(jwt, &key, &config.rules, config.clock.now_ms()).map(SessionClaims::new)
     }
 
     /// Authenticates a request from its headers: the `Authorization` header (`Bearer`, any
@@ -110,6 +139,6 @@ impl Clerk {
         &self,
         request: &impl RequestHeaders,
     ) -> Result<RequestState, AuthError> {
-        auth::authenticate(&self.config, request.request_headers())
+        auth::authenticate(&self.inner, request.request_headers()).await
     }
 }

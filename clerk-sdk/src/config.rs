@@ -7,8 +7,10 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::backend::BackendClient;
 use crate::clock::{Clock, SystemClock};
 use crate::error::ConfigError;
+use crate::jwks::JwksPolicy;
 use crate::jwt_key::JwtKey;
 use crate::publishable_key::PublishableKey;
 use crate::secret::SecretKey;
@@ -48,6 +50,8 @@ pub mod env {
 /// `Debug` never prints a secret.
 #[derive(Clone)]
 pub struct ClerkConfig {
+    pub(crate) backend: Option<BackendClient>,
+    pub(crate) jwks_policy: JwksPolicy,
     pub(crate) secret_key: Option<SecretKey>,
     pub(crate) machine_secret_key: Option<SecretKey>,
     pub(crate) webhook_signing_secret: Option<SecretKey>,
@@ -141,6 +145,11 @@ impl ClerkConfig {
         self.treat_pending_as_signed_out
     }
 
+    /// How keys fetched from the Backend API are cached.
+    pub fn jwks_policy(&self) -> &JwksPolicy {
+        &self.jwks_policy
+    }
+
     /// The clock time checks read.
     pub fn clock(&self) -> &Arc<dyn Clock> {
         &self.clock
@@ -163,6 +172,7 @@ impl fmt::Debug for ClerkConfig {
             .field("api_version", &self.api_version)
             .field("accepts", &self.accepts)
             .field("treat_pending_as_signed_out", &self.treat_pending_as_signed_out)
+            .field("jwks_policy", &self.jwks_policy)
             .field("clock", &self.clock)
             .finish()
     }
@@ -182,6 +192,7 @@ enum IssuerSetting {
 /// `Debug` never prints a secret.
 #[derive(Debug, Clone)]
 pub struct ClerkConfigBuilder {
+    jwks_policy: JwksPolicy,
     secret_key: Option<SecretKey>,
     machine_secret_key: Option<SecretKey>,
     webhook_signing_secret: Option<SecretKey>,
@@ -207,6 +218,7 @@ enum JwtKeySetting {
 impl Default for ClerkConfigBuilder {
     fn default() -> Self {
         ClerkConfigBuilder {
+            jwks_policy: JwksPolicy::default(),
             secret_key: None,
             machine_secret_key: None,
             webhook_signing_secret: None,
@@ -281,8 +293,9 @@ impl ClerkConfigBuilder {
 
     /// The instance secret key (`CLERK_SECRET_KEY`). Default: none.
     ///
-    /// Needed for Backend API calls (keys from JWKS, machine tokens); not needed for networkless
-    /// session verification with [`ClerkConfigBuilder::jwt_key`].
+    /// Needed for Backend API calls: session keys from the JWKS endpoint when no
+    /// [`ClerkConfigBuilder::jwt_key`] is set, and machine tokens. Not needed for networkless
+    /// session verification.
     pub fn secret_key(mut self, secret: impl Into<String>) -> Self {
         self.secret_key = Some(SecretKey::new(secret));
         self
@@ -424,6 +437,13 @@ impl ClerkConfigBuilder {
         self
     }
 
+    /// How keys fetched from the Backend API (used when no JWT key is set) are cached and
+    /// fetched. Default: [`JwksPolicy::default`].
+    pub fn jwks_policy(mut self, policy: JwksPolicy) -> Self {
+        self.jwks_policy = policy;
+        self
+    }
+
     /// The clock that time checks read. Default: the system clock.
     pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
         self.clock = Arc::new(clock);
@@ -454,13 +474,13 @@ impl ClerkConfigBuilder {
                 return Err(ConfigError::EmptySecretKey);
             }
         }
-        validate_accepts(&self.accepts)?;
-        if self.accepts.accepts(TokenType::SessionToken) && jwt_key.is_none() {
-            return Err(if self.secret_key.is_some() {
-                ConfigError::JwksUnsupported
-            } else {
-                ConfigError::NoVerificationKey
-            });
+        validate_accepts(
+            &self.accepts,
+            self.secret_key.is_some(),
+            self.machine_secret_key.is_some(),
+        )?;
+        if self.accepts.accepts(TokenType::SessionToken) && jwt_key.is_none() && self.secret_key.is_none() {
+            return Err(ConfigError::NoVerificationKey);
         }
         let api_url = validate_api_url(self.api_url)?;
         let api_version = self.api_version.trim().trim_matches('/').to_owned();
@@ -487,7 +507,18 @@ impl ClerkConfigBuilder {
             issuers,
             clock_skew_ms: u64::try_from(self.clock_skew.as_millis()).unwrap_or(u64::MAX),
         };
+        // One pooled HTTP client per config, created only when a Backend API call can happen.
+        let backend = if self.secret_key.is_some() || self.machine_secret_key.is_some() {
+            Some(
+                BackendClient::new(&api_url, &api_version, self.jwks_policy.connect_timeout_value())
+                    .map_err(|_| ConfigError::HttpClient)?,
+            )
+        } else {
+            None
+        };
         Ok(ClerkConfig {
+            backend,
+            jwks_policy: self.jwks_policy,
             secret_key: self.secret_key,
             machine_secret_key: self.machine_secret_key,
             webhook_signing_secret: self.webhook_signing_secret,
@@ -503,20 +534,23 @@ impl ClerkConfigBuilder {
     }
 }
 
-/// Machine verification arrives with the Backend API client; until then accepting a machine
-/// type is a configuration error rather than a request that can never succeed.
-fn validate_accepts(accepts: &AcceptsToken) -> Result<(), ConfigError> {
-    match accepts {
-        AcceptsToken::Many(list) if list.is_empty() => Err(ConfigError::EmptyAccepts),
-        AcceptsToken::Any => Err(ConfigError::MachineTokensUnsupported(TokenType::M2mToken)),
-        other => match TokenType::ALL
-            .into_iter()
-            .find(|t| t.is_machine() && other.accepts(*t))
-        {
-            Some(t) => Err(ConfigError::MachineTokensUnsupported(t)),
-            None => Ok(()),
-        },
+/// Each accepted machine type needs a key to call its verify endpoint with (B §6.2): m2m
+/// tokens the machine secret key or the secret key, OAuth tokens and API keys the secret key.
+fn validate_accepts(accepts: &AcceptsToken, secret: bool, machine_secret: bool) -> Result<(), ConfigError> {
+    if matches!(accepts, AcceptsToken::Many(list) if list.is_empty()) {
+        return Err(ConfigError::EmptyAccepts);
     }
+    for t in TokenType::ALL.into_iter().filter(|t| accepts.accepts(*t)) {
+        let has_key = match t {
+            TokenType::SessionToken => true,
+            TokenType::M2mToken => secret || machine_secret,
+            TokenType::OAuthToken | TokenType::ApiKey => secret,
+        };
+        if !has_key {
+            return Err(ConfigError::MachineTokensNeedSecretKey(t));
+        }
+    }
+    Ok(())
 }
 
 fn validate_api_url(url: String) -> Result<String, ConfigError> {

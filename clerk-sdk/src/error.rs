@@ -5,6 +5,7 @@
 //! (`@clerk/backend` `TokenVerificationErrorReason`). Changing one is a breaking change; the
 //! table test at the bottom pins them. No variant carries token text or a secret.
 
+use crate::jwks::JwksError;
 use crate::jwt_key::JwtKeyError;
 use crate::publishable_key::PublishableKeyError;
 use crate::token::jwt::MalformedToken;
@@ -79,6 +80,9 @@ pub enum SessionVerifyError {
     /// No key is configured to verify session tokens with.
     #[error("failed to resolve a JWK during verification (set CLERK_JWT_KEY)")]
     KeyUnresolved,
+    /// Keys from the Backend API could not be had, or none matches the token's `kid`.
+    #[error(transparent)]
+    Jwks(#[from] JwksError),
 }
 
 impl SessionVerifyError {
@@ -99,6 +103,7 @@ impl SessionVerifyError {
             SessionVerifyError::NotActiveYet { .. } => "token-not-active-yet",
             SessionVerifyError::IssuedInTheFuture { .. } => "token-iat-in-the-future",
             SessionVerifyError::KeyUnresolved => "jwk-failed-to-resolve",
+            SessionVerifyError::Jwks(e) => e.reason(),
         }
     }
 }
@@ -123,14 +128,12 @@ pub enum ConfigError {
         "no key to verify session tokens with: set jwt_key (CLERK_JWT_KEY) or secret_key (CLERK_SECRET_KEY)"
     )]
     NoVerificationKey,
-    /// Verifying with keys fetched from Clerk's Backend API (JWKS) is not available in this version.
-    #[error(
-        "secret_key without jwt_key needs JWKS verification, which this version does not support yet: set jwt_key (CLERK_JWT_KEY)"
-    )]
-    JwksUnsupported,
-    /// Machine tokens are accepted but this version cannot verify them.
-    #[error("accepts: machine tokens ({0}) cannot be verified by this version yet")]
-    MachineTokensUnsupported(crate::TokenType),
+    /// The HTTP client for Backend API calls could not be created (TLS initialisation).
+    #[error("the HTTP client for Backend API calls could not be created")]
+    HttpClient,
+    /// A machine token type is accepted but no key can call its verify endpoint.
+    #[error("accepts: {0} credentials need secret_key (CLERK_SECRET_KEY){hint}", hint = machine_key_hint(*.0))]
+    MachineTokensNeedSecretKey(crate::TokenType),
     /// `accepts` lists no token type.
     #[error("accepts: the list of accepted token types is empty")]
     EmptyAccepts,
@@ -151,6 +154,14 @@ pub enum ConfigError {
     EmptyListValue(&'static str),
 }
 
+fn machine_key_hint(t: crate::TokenType) -> &'static str {
+    if t == crate::TokenType::M2mToken {
+        " or machine_secret_key (CLERK_MACHINE_SECRET_KEY)"
+    } else {
+        ""
+    }
+}
+
 impl ConfigError {
     /// A stable kebab-case reason string.
     pub fn reason(&self) -> &'static str {
@@ -159,8 +170,8 @@ impl ConfigError {
             ConfigError::PublishableKey(e) => e.reason(),
             ConfigError::EmptySecretKey => "secret-key-empty",
             ConfigError::NoVerificationKey => "jwk-failed-to-resolve",
-            ConfigError::JwksUnsupported => "jwks-unsupported",
-            ConfigError::MachineTokensUnsupported(_) => "machine-tokens-unsupported",
+            ConfigError::HttpClient => "http-client-unavailable",
+            ConfigError::MachineTokensNeedSecretKey(_) => "secret-key-missing",
             ConfigError::EmptyAccepts => "accepts-empty",
             ConfigError::InvalidApiUrl => "api-url-invalid",
             ConfigError::InvalidApiVersion => "api-version-invalid",
@@ -174,21 +185,18 @@ impl ConfigError {
 /// A request could not be decided because of a configuration or infrastructure fault.
 ///
 /// A bad or missing credential is never an `AuthError`: it is a signed-out
-/// [`crate::RequestState`] with a reason.
+/// [`crate::RequestState`] with a reason. Unreachable keys are a signed-out state too
+/// (`jwk-remote-failed-to-load`, as upstream), so that a handler can answer 503 from the
+/// reason. Configuration is validated when it is built, so this version never produces an
+/// `AuthError`; the type is kept so that new infrastructure faults are not a breaking change.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum AuthError {
-    /// The `Clerk` cannot verify the token type it was asked to accept.
-    #[error("cannot verify {0} credentials with this configuration")]
-    UnsupportedTokenType(crate::TokenType),
-}
+pub enum AuthError {}
 
 impl AuthError {
     /// A stable kebab-case reason string.
     pub fn reason(&self) -> &'static str {
-        match self {
-            AuthError::UnsupportedTokenType(_) => "unsupported-token-type",
-        }
+        match *self {}
     }
 }
 

@@ -140,6 +140,38 @@ impl JwtKey {
         })
     }
 
+    /// Builds a key from a JWK's big-endian modulus `n` and exponent `e`, with the same checks
+    /// as [`JwtKey::from_spki_der`].
+    ///
+    /// # Errors
+    /// As [`JwtKey::from_spki_der`]; `jwt-key-invalid-der` when the integers cannot be encoded.
+    pub fn from_rsa_components(n: &[u8], e: &[u8]) -> Result<Self, JwtKeyError> {
+        let n = pkcs1::UintRef::new(strip_leading_zeros(n)).map_err(|_| JwtKeyError::InvalidDer)?;
+        let e = pkcs1::UintRef::new(strip_leading_zeros(e)).map_err(|_| JwtKeyError::InvalidDer)?;
+        let pkcs1_der = pkcs1::RsaPublicKeyRef {
+            modulus: n,
+            public_exponent: e,
+        }
+        .to_der()
+        .map_err(|_| JwtKeyError::InvalidDer)?;
+        Self::from_spki_der(&spki_from_pkcs1(&pkcs1_der)?)
+    }
+
+    /// The big-endian modulus and exponent, e.g. to publish the key as a JWK.
+    pub fn rsa_components(&self) -> (Vec<u8>, Vec<u8>) {
+        let parsed = SubjectPublicKeyInfoRef::from_der(self.key.as_ref().as_ref())
+            .ok()
+            .and_then(|spki| spki.subject_public_key.as_bytes())
+            .and_then(|der| pkcs1::RsaPublicKeyRef::from_der(der).ok());
+        match parsed {
+            Some(rsa) => (
+                strip_leading_zeros(rsa.modulus.as_bytes()).to_vec(),
+                strip_leading_zeros(rsa.public_exponent.as_bytes()).to_vec(),
+            ),
+            None => (Vec::new(), Vec::new()),
+        }
+    }
+
     /// Modulus size in bits.
     pub fn bits(&self) -> usize {
         self.bits
@@ -639,5 +671,21 @@ mod tests {
             JwtKeyError::TooSmall { bits: 1024 }.to_string(),
             "jwt key has 1024 bits where at least 2048 are required"
         );
+    }
+
+    #[test]
+    fn rsa_components_round_trip() {
+        let key = JwtKey::from_spki_der(&spki_der(KeySize::Rsa2048)).unwrap();
+        let (n, e) = key.rsa_components();
+        assert_eq!(e, [1, 0, 1]);
+        assert_eq!(n.len(), 256);
+        let again = JwtKey::from_rsa_components(&n, &e).unwrap();
+        assert_eq!(again.bits(), 2048);
+        assert_eq!(again.key.as_ref().as_ref(), key.key.as_ref().as_ref());
+        assert_eq!(
+            JwtKey::from_rsa_components(&n, &[3]).unwrap_err(),
+            JwtKeyError::UnsupportedExponent
+        );
+        assert!(JwtKey::from_rsa_components(&n[..64], &e).is_err());
     }
 }

@@ -39,13 +39,16 @@
 
 mod auth;
 mod authorization;
+mod backend;
 mod claims;
 mod clerk;
 mod clock;
 mod config;
 pub mod dangerous;
 mod error;
+mod jwks;
 mod jwt_key;
+mod machine;
 mod publishable_key;
 mod secret;
 mod token;
@@ -64,7 +67,9 @@ pub use config::{
     ClerkConfig, ClerkConfigBuilder, DEFAULT_API_URL, DEFAULT_API_VERSION, DEFAULT_CLOCK_SKEW, env,
 };
 pub use error::{AuthError, ConfigError, SessionVerifyError};
+pub use jwks::{JwksError, JwksPolicy};
 pub use jwt_key::{JwtKey, JwtKeyError};
+pub use machine::{MachineAuth, MachineTokenError};
 pub use publishable_key::{InstanceType, PublishableKey, PublishableKeyError};
 pub use secret::SecretKey;
 pub use token::jwt::{MAX_TOKEN_LEN, MalformedToken};

@@ -117,7 +117,6 @@ fn build_errors_name_the_setting() {
     let k = keys();
     let cases: Vec<(ClerkConfigBuilder, &str)> = vec![
         (ClerkConfig::builder(), "jwk-failed-to-resolve"),
-        (ClerkConfig::builder().secret_key("sk_test_x"), "jwks-unsupported"),
         (k.config_builder().secret_key(" "), "secret-key-empty"),
         (
             k.config_builder().publishable_key("pk_live_bad"),
@@ -131,10 +130,8 @@ fn build_errors_name_the_setting() {
         (k.config_builder().api_url("https://"), "api-url-invalid"),
         (k.config_builder().api_version(""), "api-version-invalid"),
         (k.config_builder().api_version("v1/../x"), "api-version-invalid"),
-        (
-            k.config_builder().accepts(TokenType::M2mToken),
-            "machine-tokens-unsupported",
-        ),
+        (k.config_builder().accepts(TokenType::M2mToken), "secret-key-missing"),
+        (k.config_builder().accepts(TokenType::ApiKey).machine_secret_key("ak_m"), "secret-key-missing"),
         (
             k.config_builder().accepts(AcceptsToken::Many(vec![])),
             "accepts-empty",

@@ -14,6 +14,7 @@ use std::fmt;
 
 use crate::authorization::Has;
 use crate::error::SessionVerifyError;
+use crate::machine::{MachineAuth, MachineTokenError};
 use crate::token::TokenType;
 
 /// Upstream's `AuthStatus`: whether the credential was accepted.
@@ -86,6 +87,11 @@ pub enum SignedOutReason {
     /// An `Authorization` header that is empty, only a scheme, or not visible ASCII
     /// (`token-invalid`).
     UnusableAuthorizationHeader,
+    /// The machine token failed verification.
+    Machine {
+        /// What failed.
+        error: MachineTokenError,
+    },
 }
 
 impl SignedOutReason {
@@ -97,6 +103,7 @@ impl SignedOutReason {
             SignedOutReason::NoTokenInHeader => "No token in header",
             SignedOutReason::TokenTypeMismatch { .. } => "token-type-mismatch",
             SignedOutReason::UnusableAuthorizationHeader => "token-invalid",
+            SignedOutReason::Machine { error } => error.reason(),
         }
     }
 
@@ -115,6 +122,11 @@ impl SignedOutReason {
             SignedOutReason::TokenTypeMismatch { found } => {
                 format!("a {found} credential is not accepted here")
             }
+            SignedOutReason::Machine { error } => format!(
+                "{error} (code={}, status={})",
+                error.reason(),
+                error.status().map_or_else(|| "n/a".to_owned(), |s| s.to_string())
+            ),
             SignedOutReason::UnusableAuthorizationHeader => {
                 "the Authorization header holds no usable token (empty, only a scheme, or not ASCII)"
                     .to_owned()
@@ -147,6 +159,15 @@ impl RequestState {
             reason: None,
             token_type: Some(TokenType::SessionToken),
             auth,
+        }
+    }
+
+    pub(crate) fn signed_in_machine(machine: MachineAuth) -> Self {
+        RequestState {
+            status: AuthStatus::SignedIn,
+            reason: None,
+            token_type: Some(machine.token_type()),
+            auth: Auth::Machine(Box::new(machine)),
         }
     }
 
@@ -212,6 +233,8 @@ impl RequestState {
 pub enum Auth {
     /// A verified, active session.
     Session(Box<SessionAuth>),
+    /// A verified machine caller (m2m token, OAuth access token or API key).
+    Machine(Box<MachineAuth>),
     /// No usable credential (or a pending session treated as signed out).
     SignedOut(SignedOutAuth),
 }
@@ -219,14 +242,22 @@ pub enum Auth {
 impl Auth {
     /// Whether this is an authenticated caller.
     pub fn is_authenticated(&self) -> bool {
-        matches!(self, Auth::Session(_))
+        matches!(self, Auth::Session(_) | Auth::Machine(_))
     }
 
-    /// The session, if signed in.
+    /// The session, if signed in with a session token.
     pub fn session(&self) -> Option<&SessionAuth> {
         match self {
             Auth::Session(s) => Some(s),
-            Auth::SignedOut(_) => None,
+            Auth::Machine(_) | Auth::SignedOut(_) => None,
+        }
+    }
+
+    /// The machine caller, if signed in with a machine token.
+    pub fn machine(&self) -> Option<&MachineAuth> {
+        match self {
+            Auth::Machine(m) => Some(m),
+            Auth::Session(_) | Auth::SignedOut(_) => None,
         }
     }
 
@@ -234,11 +265,13 @@ impl Auth {
     pub fn token_type(&self) -> Option<TokenType> {
         match self {
             Auth::Session(_) => Some(TokenType::SessionToken),
+            Auth::Machine(m) => Some(m.token_type()),
             Auth::SignedOut(s) => s.token_type,
         }
     }
 
-    /// Upstream's `has()`: `false` unless signed in and every part of `check` holds.
+    /// Upstream's `has()`: `false` unless signed in with a session and every part of `check`
+    /// holds (machine callers carry no roles or permissions: always `false`).
     pub fn has(&self, check: &Has) -> bool {
         self.session().is_some_and(|s| s.has(check))
     }

@@ -5,8 +5,9 @@ use http::HeaderMap;
 
 use super::session::SessionAuth;
 use super::{RequestState, SignedOutReason, TokenCarrier};
-use crate::config::ClerkConfig;
+use crate::clerk::ClerkInner;
 use crate::error::{AuthError, SessionVerifyError};
+use crate::machine;
 use crate::token::extract::{self, HeaderCredential};
 use crate::token::jwt::DecodedJwt;
 use crate::token::{self, AcceptsToken, TokenType, category, session};
@@ -15,10 +16,11 @@ use crate::token::{self, AcceptsToken, TokenType, category, session};
 ///
 /// # Errors
 /// Only configuration or infrastructure faults; a bad credential is a signed-out state.
-pub(crate) fn authenticate(config: &ClerkConfig, headers: &HeaderMap) -> Result<RequestState, AuthError> {
+pub(crate) async fn authenticate(inner: &ClerkInner, headers: &HeaderMap) -> Result<RequestState, AuthError> {
+    let config = &inner.config;
     let accepts = &config.accepts;
     match extract::authorization(headers) {
-        HeaderCredential::Token(token) => verify_credential(config, token, TokenCarrier::Header),
+        HeaderCredential::Token(token) => verify_credential(inner, token, TokenCarrier::Header).await,
         HeaderCredential::Unusable(_) => Ok(RequestState::signed_out(
             SignedOutReason::UnusableAuthorizationHeader,
             Some(first_accepted(accepts)),
@@ -43,7 +45,7 @@ pub(crate) fn authenticate(config: &ClerkConfig, headers: &HeaderMap) -> Result<
             }
             let suffix = config.publishable_key.as_ref().map(|pk| pk.cookie_suffix());
             match extract::session_cookie(headers, suffix.as_deref()) {
-                Some(token) => verify_credential(config, &token, TokenCarrier::Cookie),
+                Some(token) => verify_credential(inner, &token, TokenCarrier::Cookie).await,
                 None => Ok(RequestState::signed_out(
                     SignedOutReason::SessionTokenMissing,
                     Some(TokenType::SessionToken),
@@ -61,26 +63,32 @@ fn first_accepted(accepts: &AcceptsToken) -> TokenType {
     }
 }
 
-fn verify_credential(
-    config: &ClerkConfig,
+async fn verify_credential(
+    inner: &ClerkInner,
     token: &str,
     carrier: TokenCarrier,
 ) -> Result<RequestState, AuthError> {
+    let config = &inner.config;
     let accepts = &config.accepts;
     // One decode serves type detection and verification. The M2M category is not refused
     // here: in a request it is a type mismatch, not a malformed token.
     let decoded = DecodedJwt::decode(token).map_err(SessionVerifyError::Malformed);
     let detected = detect(token, decoded.as_ref().ok());
 
-    if !accepts.accepts(detected) {
+    // Machine tokens are read from the Authorization header only, never from cookies.
+    let cookie_machine = carrier == TokenCarrier::Cookie && detected.is_machine();
+    if !accepts.accepts(detected) || cookie_machine {
         return Ok(RequestState::signed_out(
             SignedOutReason::TokenTypeMismatch { found: detected },
             accepts.mismatch_type(),
         ));
     }
     if detected.is_machine() {
-        // Config validation refuses machine types until their verifier exists.
-        return Err(AuthError::UnsupportedTokenType(detected));
+        let decoded = decoded.ok();
+        return Ok(match machine::verify(inner, token, detected, decoded).await {
+            Ok(machine) => RequestState::signed_in_machine(machine),
+            Err(error) => RequestState::signed_out(SignedOutReason::Machine { error }, Some(detected)),
+        });
     }
 
     let session_type = Some(TokenType::SessionToken);
@@ -102,15 +110,17 @@ fn verify_credential(
             session_type,
         ));
     }
-    let Some(key) = config.jwt_key.as_ref() else {
-        let error = SessionVerifyError::KeyUnresolved;
-        return Ok(RequestState::signed_out(
-            SignedOutReason::Token { error, carrier },
-            session_type,
-        ));
+    let key = match inner.session_key(decoded.header().kid.as_deref()).await {
+        Ok(key) => key,
+        Err(error) => {
+            return Ok(RequestState::signed_out(
+                SignedOutReason::Token { error, carrier },
+                session_type,
+            ));
+        }
     };
     let now_ms = config.clock.now_ms();
-    match session::verify_decoded(decoded, key, &config.rules, now_ms) {
+    match session::verify_decoded(decoded, &key, &config.rules, now_ms) {
         Ok(claims) => Ok(RequestState::signed_in(
             SessionAuth::from_claims(claims),
             config.treat_pending_as_signed_out,

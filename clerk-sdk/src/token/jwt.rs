@@ -47,6 +47,8 @@ pub(crate) struct Header {
     pub(crate) typ: Option<String>,
     /// Whether `typ` is present but not a string.
     pub(crate) typ_not_string: bool,
+    /// `kid`, when it is a string.
+    pub(crate) kid: Option<String>,
     /// `cat`, Clerk's category header, when it is a string.
     pub(crate) cat: Option<String>,
     /// Whether `cat` is present but not a string (a non-session category).
@@ -128,6 +130,7 @@ impl Header {
             alg: string("alg"),
             typ: string("typ"),
             typ_not_string: present_non_string("typ"),
+            kid: string("kid"),
             cat: string("cat"),
             cat_not_string: present_non_string("cat"),
         }

@@ -30,6 +30,10 @@
 //! later, `kid` and `typ: JWT` in the header, `v` absent (the v1 claim format) unless a v2
 //! builder is used.
 
+mod mock_api;
+
+pub use mock_api::{Endpoint, Fault, MachineTokenSpec, MockClerkApi};
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -175,6 +179,23 @@ impl TestKeys {
     /// [`TestKitError::Key`] if the key cannot be parsed back.
     pub fn jwt_key(&self) -> Result<JwtKey, TestKitError> {
         JwtKey::from_spki_der(&self.public_key_der()?).map_err(|_| TestKitError::Key)
+    }
+
+    /// The public key as a JWK, the shape Clerk's JWKS endpoint serves:
+    /// `{"kty":"RSA","kid":..,"alg":"RS256","use":"sig","n":..,"e":..}`.
+    ///
+    /// # Errors
+    /// [`TestKitError::Key`] if the key cannot be encoded.
+    pub fn jwk(&self) -> Result<Value, TestKitError> {
+        let (n, e) = self.jwt_key()?.rsa_components();
+        Ok(json!({
+            "kty": "RSA",
+            "kid": self.kid,
+            "alg": "RS256",
+            "use": "sig",
+            "n": URL_SAFE_NO_PAD.encode(n),
+            "e": URL_SAFE_NO_PAD.encode(e),
+        }))
     }
 
     /// A config builder whose JWT key is this key's public half; add your own settings.

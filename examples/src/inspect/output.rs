@@ -1,0 +1,112 @@
+//! The JSON documents the commands print, built in the documented key order (serde_json's
+//! `preserve_order` keeps it), and the writer that prints them.
+
+use std::io::Write;
+
+use clerk_sdk::dangerous::UnverifiedToken;
+use clerk_sdk::{Auth, RequestState, SessionAuth};
+use serde_json::{Map, Value, json};
+
+use super::Error;
+use super::args::HasArg;
+
+/// The label `decode` puts on everything it prints.
+pub(super) const UNVERIFIED_WARNING: &str = "UNVERIFIED: signature and claims were not checked";
+
+/// `verify`: `{"status", "reason", "message", "token_type", "is_authenticated", "auth", "has"}`.
+pub(super) fn verify(state: &RequestState, has: &[HasArg]) -> Value {
+    let has: Vec<Value> = has
+        .iter()
+        .map(|h| {
+            let params: Map<String, Value> = h
+                .pairs
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .collect();
+            json!({ "params": params, "result": state.auth().has(&h.check) })
+        })
+        .collect();
+    json!({
+        "status": state.status().as_str(),
+        "reason": state.reason_str(),
+        "message": state.message(),
+        "token_type": state.token_type().map(|t| t.as_str()),
+        "is_authenticated": state.is_authenticated(),
+        "auth": auth(state.auth()),
+        "has": has,
+    })
+}
+
+/// The `auth` object: every field of a signed-in session, or nulls (plus the session status of
+/// a pending session that was treated as signed out).
+fn auth(auth: &Auth) -> Value {
+    match auth {
+        Auth::Session(session) => session_fields(session),
+        Auth::SignedOut(signed_out) => signed_out_fields(signed_out.session_status()),
+        // `Auth` is non-exhaustive: a kind this tool does not know prints as signed out.
+        _ => signed_out_fields(None),
+    }
+}
+
+fn session_fields(session: &SessionAuth) -> Value {
+    let claims = session.claims();
+    json!({
+        "user_id": session.user_id(),
+        "session_id": session.session_id(),
+        "session_status": session.session_status(),
+        "org_id": session.org_id(),
+        "org_slug": session.org_slug(),
+        "org_role": session.org_role(),
+        "org_permissions": session.org_permissions(),
+        "actor": session.actor(),
+        "factor_verification_age": claims.get("fva"),
+        "features": claims.str("fea"),
+        "plans": claims.str("pla"),
+    })
+}
+
+fn signed_out_fields(session_status: Option<&str>) -> Value {
+    json!({
+        "user_id": null,
+        "session_id": null,
+        "session_status": session_status,
+        "org_id": null,
+        "org_slug": null,
+        "org_role": null,
+        "org_permissions": null,
+        "actor": null,
+        "factor_verification_age": null,
+        "features": null,
+        "plans": null,
+    })
+}
+
+/// `decode`: `{"verified": false, "warning", "header", "claims"}`.
+pub(super) fn decode(token: &UnverifiedToken) -> Value {
+    json!({
+        "verified": false,
+        "warning": UNVERIFIED_WARNING,
+        "header": token.header(),
+        "claims": token.claims(),
+    })
+}
+
+/// `mint`: `{"jwt_key_file", "kid", "token", "authorization", "claims"}`.
+pub(super) fn mint(jwt_key_file: &str, kid: &str, token: &str, claims: &Map<String, Value>) -> Value {
+    json!({
+        "jwt_key_file": jwt_key_file,
+        "kid": kid,
+        "token": token,
+        "authorization": format!("Bearer {token}"),
+        "claims": claims,
+    })
+}
+
+/// Prints `value` as pretty JSON followed by a newline.
+pub(super) fn write(stdout: &mut dyn Write, value: &Value) -> Result<(), Error> {
+    serde_json::to_writer_pretty(&mut *stdout, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(stdout))
+        .and_then(|()| stdout.flush())
+        .map_err(|e| Error::Internal(format!("cannot write to stdout: {e}")))
+}

@@ -1,0 +1,548 @@
+//! Drives `clerk-inspect` through [`clerk_examples::inspect::run`], the function its binary
+//! wraps: exit codes, the exact JSON schema of `verify`, and what the error lines leave out.
+//!
+//! Key generation is the slow part, so one key pair is generated per test binary and copied
+//! into each test's own temporary directory; only the first-run test lets the tool generate.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use clerk_examples::inspect::{EXIT_OK, EXIT_USAGE, USAGE, run};
+use clerk_sdk::testing::TestKeys;
+use serde_json::{Value, json};
+
+const APP: &str = "https://app.example";
+
+/// What one run printed.
+struct Output {
+    code: u8,
+    stdout: String,
+    stderr: String,
+}
+
+impl Output {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+    }
+
+    /// Asserts a usage or configuration failure: exit 2, nothing on stdout, one error line.
+    fn assert_error(&self, needle: &str) {
+        assert_eq!(self.code, EXIT_USAGE, "stderr: {}", self.stderr);
+        assert_eq!(self.stdout, "");
+        assert_eq!(self.stderr.lines().count(), 1, "{}", self.stderr);
+        assert!(self.stderr.starts_with("error: "), "{}", self.stderr);
+        assert!(self.stderr.contains(needle), "{needle:?} not in {}", self.stderr);
+    }
+}
+
+fn inspect(args: &[&str]) -> Output {
+    let mut stdout = Vec::new();
+    let mut stderr = Vec::new();
+    let code = run(
+        args.iter().map(|a| (*a).to_owned()).collect(),
+        &mut stdout,
+        &mut stderr,
+    );
+    Output {
+        code,
+        stdout: String::from_utf8(stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// A fresh directory under the system temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("clerk-inspect-test-{}-{n}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        TempDir(path)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn str(&self) -> &str {
+        self.0.to_str().expect("temp dir path is UTF-8")
+    }
+
+    fn public_key_file(&self) -> String {
+        self.0.join("public_key.pem").display().to_string()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A key directory in the tool's layout, holding the shared test key pair.
+fn key_dir(name: &str) -> TempDir {
+    static KEYS: OnceLock<TestKeys> = OnceLock::new();
+    let keys = KEYS.get_or_init(|| TestKeys::generate().expect("key generation"));
+    let dir = TempDir::new(name);
+    std::fs::create_dir_all(dir.path()).expect("create key dir");
+    let write = |file: &str, text: &str| {
+        std::fs::write(dir.path().join(file), text).expect("write key file");
+    };
+    write("private_key.pem", &keys.private_key_pem().expect("private pem"));
+    write("public_key.pem", &keys.public_key_pem().expect("public pem"));
+    write("kid", keys.kid());
+    dir
+}
+
+/// Mints into `dir` and returns the token.
+fn mint(dir: &TempDir, extra: &[&str]) -> String {
+    let mut args = vec!["mint", "--out-dir", dir.str()];
+    args.extend_from_slice(extra);
+    let out = inspect(&args);
+    assert_eq!(out.code, EXIT_OK, "stderr: {}", out.stderr);
+    out.json()["token"]
+        .as_str()
+        .expect("token is a string")
+        .to_owned()
+}
+
+/// `verify --jwt-key-file <dir>/public_key.pem EXTRA...`.
+fn verify(dir: &TempDir, extra: &[&str]) -> Output {
+    let key_file = dir.public_key_file();
+    let mut args = vec!["verify", "--jwt-key-file", &key_file];
+    args.extend_from_slice(extra);
+    inspect(&args)
+}
+
+fn keys_of(value: &Value) -> Vec<&str> {
+    value
+        .as_object()
+        .expect("an object")
+        .keys()
+        .map(String::as_str)
+        .collect()
+}
+
+const TOP_KEYS: [&str; 7] = [
+    "status",
+    "reason",
+    "message",
+    "token_type",
+    "is_authenticated",
+    "auth",
+    "has",
+];
+const AUTH_KEYS: [&str; 11] = [
+    "user_id",
+    "session_id",
+    "session_status",
+    "org_id",
+    "org_slug",
+    "org_role",
+    "org_permissions",
+    "actor",
+    "factor_verification_age",
+    "features",
+    "plans",
+];
+
+/// Asserts the schema and that every `auth` field but `session_status` is null.
+fn assert_signed_out_auth(v: &Value, session_status: Value) {
+    assert_eq!(keys_of(v), TOP_KEYS);
+    assert_eq!(keys_of(&v["auth"]), AUTH_KEYS);
+    assert_eq!(v["is_authenticated"], false);
+    for key in AUTH_KEYS {
+        let expected = if key == "session_status" {
+            &session_status
+        } else {
+            &Value::Null
+        };
+        assert_eq!(&v["auth"][key], expected, "auth.{key}");
+    }
+}
+
+#[test]
+fn readme_flow_mint_creates_keys_then_verify_signs_in() {
+    let dir = TempDir::new("readme");
+    let out = inspect(&["mint", "--out-dir", dir.str()]);
+    assert_eq!(out.code, EXIT_OK, "stderr: {}", out.stderr);
+    for file in ["private_key.pem", "public_key.pem", "kid"] {
+        assert!(dir.path().join(file).is_file(), "{file} was not written");
+    }
+    let minted = out.json();
+    assert_eq!(
+        keys_of(&minted),
+        ["jwt_key_file", "kid", "token", "authorization", "claims"]
+    );
+    let token = minted["token"].as_str().expect("token");
+    assert_eq!(minted["jwt_key_file"], dir.public_key_file());
+    assert_eq!(minted["authorization"], format!("Bearer {token}"));
+    assert_eq!(minted["claims"]["sub"], "user_dev");
+    let kid = std::fs::read_to_string(dir.path().join("kid")).expect("kid file");
+    assert_eq!(minted["kid"], kid.trim());
+    let hint = format!(
+        "hint: verify it with: cargo run --example clerk-inspect -- verify --jwt-key-file {} {token}",
+        dir.public_key_file()
+    );
+    assert!(out.stderr.lines().any(|l| l == hint), "{}", out.stderr);
+
+    let out = verify(&dir, &[token]);
+    assert_eq!(out.code, EXIT_OK, "stderr: {}", out.stderr);
+    assert_eq!(out.stderr, "");
+    let v = out.json();
+    assert_eq!(v["status"], "signed-in");
+    assert_eq!(v["is_authenticated"], true);
+    assert_eq!(v["auth"]["user_id"], "user_dev");
+
+    // A second mint reuses the key pair.
+    let again = inspect(&["mint", "--out-dir", dir.str()]);
+    assert_eq!(again.code, EXIT_OK, "stderr: {}", again.stderr);
+    assert_eq!(again.json()["kid"], minted["kid"]);
+    assert!(!again.stderr.contains("created"), "{}", again.stderr);
+}
+
+#[test]
+fn verify_signed_in_prints_every_schema_key() {
+    let dir = key_dir("signed-in");
+    let token = mint(
+        &dir,
+        &[
+            "--user-id",
+            "user_42",
+            "--authorized-party",
+            APP,
+            "--org-id",
+            "org_1",
+            "--org-slug",
+            "acme",
+            "--org-role",
+            "org:admin",
+            "--permission",
+            "org:invoices:read",
+        ],
+    );
+    let out = verify(&dir, &["--authorized-party", APP, &token]);
+    assert_eq!(out.code, EXIT_OK, "stderr: {}", out.stderr);
+    assert_eq!(out.stderr, "");
+    let v = out.json();
+    assert_eq!(keys_of(&v), TOP_KEYS);
+    assert_eq!(keys_of(&v["auth"]), AUTH_KEYS);
+    let session_id = v["auth"]["session_id"].clone();
+    assert!(
+        session_id.as_str().is_some_and(|s| s.starts_with("sess_")),
+        "{session_id}"
+    );
+    assert_eq!(
+        v,
+        json!({
+            "status": "signed-in",
+            "reason": null,
+            "message": null,
+            "token_type": "session_token",
+            "is_authenticated": true,
+            "auth": {
+                "user_id": "user_42",
+                "session_id": session_id,
+                "session_status": "active",
+                "org_id": "org_1",
+                "org_slug": "acme",
+                "org_role": "org:admin",
+                "org_permissions": ["org:invoices:read"],
+                "actor": null,
+                "factor_verification_age": null,
+                "features": null,
+                "plans": null,
+            },
+            "has": [],
+        })
+    );
+}
+
+#[test]
+fn verify_v2_claims_decode_org_permissions() {
+    let dir = key_dir("v2");
+    let token = mint(
+        &dir,
+        &[
+            "--v2",
+            "--org-id",
+            "org_2",
+            "--org-slug",
+            "beta",
+            "--org-role",
+            "org:member",
+            "--permission",
+            "org:invoices:read",
+            "--permission",
+            "org:reports:write",
+        ],
+    );
+    let out = verify(&dir, &["--has", "permission=org:reports:write", &token]);
+    assert_eq!(out.code, EXIT_OK, "stderr: {}", out.stderr);
+    let v = out.json();
+    assert_eq!(v["auth"]["org_role"], "org:member");
+    assert_eq!(
+        v["auth"]["org_permissions"],
+        json!(["org:invoices:read", "org:reports:write"])
+    );
+    assert_eq!(v["auth"]["features"], "o:invoices,o:reports");
+    assert_eq!(v["has"][0]["result"], true);
+}
+
+#[test]
+fn verify_expired_token_is_signed_out() {
+    let dir = key_dir("expired");
+    let token = mint(&dir, &["--expired"]);
+    let out = verify(&dir, &[&token]);
+    assert_eq!(out.code, EXIT_OK, "stderr: {}", out.stderr);
+    let v = out.json();
+    assert_eq!(v["status"], "signed-out");
+    assert_eq!(v["reason"], "token-expired");
+    assert_eq!(v["token_type"], "session_token");
+    let message = v["message"].as_str().expect("a message");
+    assert!(message.contains("token-expired"), "{message}");
+    assert!(!message.contains(&token), "{message}");
+    assert_signed_out_auth(&v, Value::Null);
+}
+
+#[test]
+fn verify_wrong_authorized_party_is_signed_out() {
+    let dir = key_dir("azp");
+    let token = mint(&dir, &["--authorized-party", APP]);
+    let out = verify(&dir, &["--authorized-party", "https://other.example", &token]);
+    assert_eq!(out.code, EXIT_OK, "stderr: {}", out.stderr);
+    let v = out.json();
+    assert_eq!(v["status"], "signed-out");
+    assert_eq!(v["reason"], "token-invalid-authorized-parties");
+    assert_signed_out_auth(&v, Value::Null);
+}
+
+#[test]
+fn verify_without_credential_is_session_token_missing() {
+    let dir = key_dir("missing");
+    let out = verify(&dir, &["--has", "role=org:admin"]);
+    assert_eq!(out.code, EXIT_OK, "stderr: {}", out.stderr);
+    let v = out.json();
+    assert_eq!(v["status"], "signed-out");
+    assert_eq!(v["reason"], "session-token-missing");
+    assert_eq!(v["token_type"], "session_token");
+    assert_signed_out_auth(&v, Value::Null);
+    assert_eq!(
+        v["has"],
+        json!([{ "params": { "role": "org:admin" }, "result": false }])
+    );
+}
+
+#[test]
+fn verify_authorization_header_as_given() {
+    let dir = key_dir("header");
+    let token = mint(&dir, &[]);
+    let header = format!("bearer {token}");
+    let out = verify(&dir, &["--authorization", &header]);
+    assert_eq!(out.code, EXIT_OK, "stderr: {}", out.stderr);
+    assert_eq!(out.json()["status"], "signed-in");
+
+    // Visible in a header but not a token: decided, as token-invalid.
+    let out = verify(&dir, &["--authorization", "Bearer"]);
+    assert_eq!(out.code, EXIT_OK, "stderr: {}", out.stderr);
+    assert_eq!(out.json()["reason"], "token-invalid");
+}
+
+#[test]
+fn has_checks_role_and_echoes_params() {
+    let dir = key_dir("has");
+    let token = mint(
+        &dir,
+        &[
+            "--org-id",
+            "org_1",
+            "--org-slug",
+            "acme",
+            "--org-role",
+            "org:admin",
+            "--permission",
+            "org:invoices:read",
+        ],
+    );
+    let out = verify(
+        &dir,
+        &[
+            "--has",
+            "role=org:admin",
+            "--has",
+            "role=org:member",
+            "--has=role=admin,permission=org:invoices:read",
+            "--has",
+            "role=org:admin,reverification=strict",
+            &token,
+        ],
+    );
+    assert_eq!(out.code, EXIT_OK, "stderr: {}", out.stderr);
+    assert_eq!(
+        out.json()["has"],
+        json!([
+            { "params": { "role": "org:admin" }, "result": true },
+            { "params": { "role": "org:member" }, "result": false },
+            {
+                "params": { "role": "admin", "permission": "org:invoices:read" },
+                "result": true
+            },
+            // No `fva` claim: a reverification requirement cannot hold.
+            {
+                "params": { "role": "org:admin", "reverification": "strict" },
+                "result": false
+            },
+        ])
+    );
+    let params = &out.json()["has"][3]["params"];
+    assert_eq!(keys_of(params), ["role", "reverification"]);
+}
+
+#[test]
+fn now_ms_replays_a_report() {
+    let dir = key_dir("now-ms");
+    let token = mint(&dir, &["--now-ms", "1700000000000"]);
+
+    let out = verify(&dir, &["--now-ms", "1700000001000", &token]);
+    assert_eq!(out.code, EXIT_OK, "stderr: {}", out.stderr);
+    let v = out.json();
+    assert_eq!(v["status"], "signed-in", "{v}");
+    assert_eq!(v["is_authenticated"], true);
+
+    let out = verify(&dir, &["--now-ms", "1700000600000", &token]);
+    assert_eq!(out.code, EXIT_OK, "stderr: {}", out.stderr);
+    let v = out.json();
+    assert_eq!(v["status"], "signed-out");
+    assert_eq!(v["reason"], "token-expired");
+
+    // Before `nbf` and `iat` (beyond the 5 s skew).
+    let out = verify(&dir, &["--now-ms", "1699999900000", &token]);
+    assert_eq!(out.json()["reason"], "token-not-active-yet");
+}
+
+#[test]
+fn pending_session_is_signed_in_but_not_authenticated() {
+    let dir = key_dir("pending");
+    let token = mint(&dir, &["--pending"]);
+    let out = verify(&dir, &["--has", "role=org:admin", &token]);
+    assert_eq!(out.code, EXIT_OK, "stderr: {}", out.stderr);
+    let v = out.json();
+    assert_eq!(v["status"], "signed-in");
+    assert_eq!(v["reason"], Value::Null);
+    assert_eq!(v["token_type"], "session_token");
+    assert_signed_out_auth(&v, json!("pending"));
+    assert_eq!(v["has"][0]["result"], false);
+}
+
+#[test]
+fn decode_prints_unverified_header_and_claims() {
+    let dir = key_dir("decode");
+    let token = mint(&dir, &["--user-id", "user_7", "--pending"]);
+    let out = inspect(&["decode", &token]);
+    assert_eq!(out.code, EXIT_OK, "stderr: {}", out.stderr);
+    let v = out.json();
+    assert_eq!(keys_of(&v), ["verified", "warning", "header", "claims"]);
+    assert_eq!(v["verified"], false);
+    assert_eq!(v["warning"], "UNVERIFIED: signature and claims were not checked");
+    assert_eq!(v["header"]["alg"], "RS256");
+    assert_eq!(v["header"]["typ"], "JWT");
+    let kid = std::fs::read_to_string(dir.path().join("kid")).expect("kid file");
+    assert_eq!(v["header"]["kid"], kid.trim());
+    assert_eq!(v["claims"]["sub"], "user_7");
+    assert_eq!(v["claims"]["sts"], "pending");
+
+    inspect(&["decode", "not-a-jwt"]).assert_error("does not decode");
+    inspect(&["decode"]).assert_error("needs a TOKEN");
+}
+
+#[test]
+fn help_and_usage_errors() {
+    for help in [&["help"][..], &["--help"], &["-h"], &["verify", "--help"]] {
+        let out = inspect(help);
+        assert_eq!(out.code, EXIT_OK, "{help:?}");
+        assert_eq!(out.stdout, USAGE);
+        assert_eq!(out.stderr, "");
+    }
+    for (args, needle) in [
+        (&[][..], "no command given"),
+        (&["frobnicate"], "unknown command \"frobnicate\""),
+    ] {
+        let out = inspect(args);
+        assert_eq!(out.code, EXIT_USAGE, "{args:?}");
+        assert_eq!(out.stdout, USAGE);
+        assert!(out.stderr.contains(needle), "{}", out.stderr);
+    }
+    let dir = key_dir("usage");
+    let key_file = dir.public_key_file();
+    let key = key_file.as_str();
+    let cases: [(&[&str], &str); 12] = [
+        (&["verify", "--bogus"], "unknown option \"--bogus\""),
+        (&["verify", "--now-ms"], "--now-ms needs a value"),
+        (&["verify", "--now-ms", "soon"], "--now-ms expects"),
+        (&["verify", "--has", "role"], "KEY=VALUE"),
+        (&["verify", "--has", "colour=red"], "--has key \"colour\""),
+        (&["verify", "--has", "reverification=often"], "LEVEL:MINUTES"),
+        (&["verify", "--has", "role=a,role=b"], "twice"),
+        (&["verify", "--accepts", "cookies"], "--accepts"),
+        (&["verify", "a", "b"], "at most one TOKEN"),
+        (
+            &["verify", "--jwt-key-file", key, "--authorization", "x", "y"],
+            "not both",
+        ),
+        (
+            &["verify", "--jwt-key-file", key, "--authorization", "Bearer a\nb"],
+            "--authorization holds bytes",
+        ),
+        (&["mint", "--permission", "org:x:read"], "needs an organization"),
+    ];
+    for (args, needle) in cases {
+        inspect(args).assert_error(needle);
+    }
+}
+
+#[test]
+fn bad_key_file_exits_2() {
+    let dir = key_dir("bad-key");
+    let token = mint(&dir, &[]);
+
+    let missing = dir.path().join("nope.pem").display().to_string();
+    inspect(&["verify", "--jwt-key-file", &missing, &token]).assert_error("cannot read");
+
+    let garbage = dir.path().join("garbage.pem");
+    std::fs::write(&garbage, "not a key").expect("write garbage");
+    let garbage = garbage.display().to_string();
+    inspect(&["verify", "--jwt-key-file", &garbage, &token]).assert_error("reason: jwt-key-");
+
+    let private = dir.path().join("private_key.pem").display().to_string();
+    let out = inspect(&["verify", "--jwt-key-file", &private, &token]);
+    out.assert_error("jwt-key-unsupported-pem-label");
+    assert!(!out.stderr.contains("BEGIN"), "{}", out.stderr);
+
+    // An incomplete key directory is refused by mint.
+    std::fs::remove_file(dir.path().join("kid")).expect("remove kid");
+    inspect(&["mint", "--out-dir", dir.str()]).assert_error("incomplete key pair");
+}
+
+#[test]
+fn errors_never_echo_the_token() {
+    let dir = key_dir("no-echo");
+    let token = mint(&dir, &[]);
+    let key_file = dir.public_key_file();
+    for args in [
+        vec![token.as_str()],
+        vec!["verify", "--now-ms", &token],
+        vec!["verify", "--accepts", &token],
+        vec!["verify", "--jwt-key-file", &key_file, &token, &token],
+        vec!["verify", "--has", &token],
+        vec!["decode", &token, &token],
+    ] {
+        let out = inspect(&args);
+        assert_eq!(out.code, EXIT_USAGE);
+        assert!(!out.stderr.contains(&token), "{}", out.stderr);
+        assert!(!out.stdout.contains(&token));
+    }
+}

@@ -130,8 +130,16 @@ fn build_errors_name_the_setting() {
         (k.config_builder().api_url("https://"), "api-url-invalid"),
         (k.config_builder().api_version(""), "api-version-invalid"),
         (k.config_builder().api_version("v1/../x"), "api-version-invalid"),
-        (k.config_builder().accepts(TokenType::M2mToken), "secret-key-missing"),
-        (k.config_builder().accepts(TokenType::ApiKey).machine_secret_key("ak_m"), "secret-key-missing"),
+        (
+            k.config_builder().accepts(TokenType::M2mToken),
+            "secret-key-missing",
+        ),
+        (
+            k.config_builder()
+                .accepts(TokenType::ApiKey)
+                .machine_secret_key("ak_m"),
+            "secret-key-missing",
+        ),
         (
             k.config_builder().accepts(AcceptsToken::Many(vec![])),
             "accepts-empty",

@@ -408,12 +408,16 @@ impl MockClerkApi {
             .retain(|k| k.get("kid").and_then(Value::as_str) != Some(kid));
     }
 
-    /// Replaces every served key with `keys` (a key rotation).
+    /// Replaces every served key with `keys` (a key rotation), in order; later keys replace
+    /// earlier ones with the same `kid`.
     pub fn set_keys(&self, keys: &[&TestKeys]) {
-        self.state().keys.clear();
-        for k in keys {
-            self.add_key(k);
+        let mut jwks: Vec<Value> = Vec::with_capacity(keys.len());
+        for jwk in keys.iter().filter_map(|k| k.jwk().ok()) {
+            jwks.retain(|k| k.get("kid") != jwk.get("kid"));
+            jwks.push(jwk);
         }
+        // One swap, so a concurrent JWKS request never sees a half-rotated set.
+        self.state().keys = jwks;
     }
 
     /// Registers an opaque machine token: its verify endpoint (by the spec's type) answers

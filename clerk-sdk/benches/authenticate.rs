@@ -77,10 +77,7 @@ struct Fixture {
 /// awaits) and returns its output.
 fn ready<F: Future>(future: F) -> F::Output {
     let mut future = pin!(future);
-    match future
-        .as_mut()
-        .poll(&mut Context::from_waker(Waker::noop()))
-    {
+    match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
         Poll::Ready(output) => output,
         Poll::Pending => panic!("networkless verification returned Pending: nothing may await"),
     }
@@ -102,10 +99,9 @@ fn fixture() -> Result<Fixture, Box<dyn Error>> {
         .sign()?;
 
     let mut request = http::Request::new(());
-    request.headers_mut().insert(
-        http::header::AUTHORIZATION,
-        format!("Bearer {token}").parse()?,
-    );
+    request
+        .headers_mut()
+        .insert(http::header::AUTHORIZATION, format!("Bearer {token}").parse()?);
 
     let state = ready(clerk.authenticate_request(&request))?;
     let session = state
@@ -114,9 +110,7 @@ fn fixture() -> Result<Fixture, Box<dyn Error>> {
         .ok_or_else(|| {
             format!(
                 "authenticate_request did not sign in: {}",
-                state
-                    .message()
-                    .unwrap_or_else(|| "pending session".to_owned())
+                state.message().unwrap_or_else(|| "pending session".to_owned())
             )
         })?
         .clone();
@@ -134,9 +128,7 @@ fn fixture() -> Result<Fixture, Box<dyn Error>> {
 
     let raw_key = ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, keys.public_key_der()?)
         .map_err(|e| format!("aws-lc-rs refused the public key: {e}"))?;
-    let (signing_input, signature) = token
-        .rsplit_once('.')
-        .ok_or("the token has no signature part")?;
+    let (signing_input, signature) = token.rsplit_once('.').ok_or("the token has no signature part")?;
     let signing_input = signing_input.as_bytes().to_vec();
     let signature = URL_SAFE_NO_PAD.decode(signature)?;
     raw_key

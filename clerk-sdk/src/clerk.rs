@@ -10,6 +10,7 @@ use crate::config::ClerkConfig;
 use crate::error::{AuthError, ConfigError, SessionVerifyError};
 use crate::jwks::JwksCache;
 use crate::jwt_key::JwtKey;
+use crate::token::AcceptsToken;
 use crate::token::session;
 
 /// Verifies Clerk credentials. Cheap to clone; share one per application.
@@ -139,6 +140,22 @@ impl Clerk {
         &self,
         request: &impl RequestHeaders,
     ) -> Result<RequestState, AuthError> {
-        auth::authenticate(&self.inner, request.request_headers()).await
+        auth::authenticate(&self.inner, request.request_headers(), &self.inner.config.accepts).await
+    }
+
+    /// Like [`Clerk::authenticate_request`], accepting `accepts` instead of the configured
+    /// token types (for routes that admit other callers, e.g. m2m tokens on one route only).
+    ///
+    /// A machine type without the key its verification needs is a signed-out state
+    /// (`token-verification-failed`), not an error.
+    ///
+    /// # Errors
+    /// Only configuration or infrastructure faults ([`AuthError`]).
+    pub async fn authenticate_request_with(
+        &self,
+        request: &impl RequestHeaders,
+        accepts: &AcceptsToken,
+    ) -> Result<RequestState, AuthError> {
+        auth::authenticate(&self.inner, request.request_headers(), accepts).await
     }
 }

@@ -39,6 +39,9 @@
 
 mod auth;
 mod authorization;
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub mod axum;
 mod backend;
 mod claims;
 mod clerk;
@@ -49,6 +52,7 @@ mod error;
 mod jwks;
 mod jwt_key;
 mod machine;
+mod policy;
 mod publishable_key;
 mod secret;
 mod token;
@@ -70,6 +74,7 @@ pub use error::{AuthError, ConfigError, SessionVerifyError};
 pub use jwks::{JwksError, JwksPolicy};
 pub use jwt_key::{JwtKey, JwtKeyError};
 pub use machine::{MachineAuth, MachineTokenError};
+pub use policy::{Denial, DenialKind, Requirement};
 pub use publishable_key::{InstanceType, PublishableKey, PublishableKeyError};
 pub use secret::SecretKey;
 pub use token::jwt::{MAX_TOKEN_LEN, MalformedToken};

@@ -16,11 +16,16 @@ use crate::token::{self, AcceptsToken, TokenType, category, session};
 ///
 /// # Errors
 /// Only configuration or infrastructure faults; a bad credential is a signed-out state.
-pub(crate) async fn authenticate(inner: &ClerkInner, headers: &HeaderMap) -> Result<RequestState, AuthError> {
+pub(crate) async fn authenticate(
+    inner: &ClerkInner,
+    headers: &HeaderMap,
+    accepts: &AcceptsToken,
+) -> Result<RequestState, AuthError> {
     let config = &inner.config;
-    let accepts = &config.accepts;
     match extract::authorization(headers) {
-        HeaderCredential::Token(token) => verify_credential(inner, token, TokenCarrier::Header).await,
+        HeaderCredential::Token(token) => {
+            verify_credential(inner, accepts, token, TokenCarrier::Header).await
+        }
         HeaderCredential::Unusable(_) => Ok(RequestState::signed_out(
             SignedOutReason::UnusableAuthorizationHeader,
             Some(first_accepted(accepts)),
@@ -45,7 +50,7 @@ pub(crate) async fn authenticate(inner: &ClerkInner, headers: &HeaderMap) -> Res
             }
             let suffix = config.publishable_key.as_ref().map(|pk| pk.cookie_suffix());
             match extract::session_cookie(headers, suffix.as_deref()) {
-                Some(token) => verify_credential(inner, &token, TokenCarrier::Cookie).await,
+                Some(token) => verify_credential(inner, accepts, &token, TokenCarrier::Cookie).await,
                 None => Ok(RequestState::signed_out(
                     SignedOutReason::SessionTokenMissing,
                     Some(TokenType::SessionToken),
@@ -65,11 +70,11 @@ fn first_accepted(accepts: &AcceptsToken) -> TokenType {
 
 async fn verify_credential(
     inner: &ClerkInner,
+    accepts: &AcceptsToken,
     token: &str,
     carrier: TokenCarrier,
 ) -> Result<RequestState, AuthError> {
     let config = &inner.config;
-    let accepts = &config.accepts;
     // One decode serves type detection and verification. The M2M category is not refused
     // here: in a request it is a type mismatch, not a malformed token.
     let decoded = DecodedJwt::decode(token).map_err(SessionVerifyError::Malformed);
@@ -138,10 +143,9 @@ fn detect(token: &str, decoded: Option<&DecodedJwt<'_>>) -> TokenType {
     if let Some(t) = token::opaque_machine_type(token) {
         return t;
     }
-    match decoded {
-        Some(jwt) if token::is_jwt_format(token) => {
-            token::machine_jwt_type(jwt).unwrap_or(TokenType::SessionToken)
-        }
-        _ => TokenType::SessionToken,
-    }
+    // The strict format check scans the whole token: run it only for the rare machine JWT.
+    decoded
+        .and_then(token::machine_jwt_type)
+        .filter(|_| token::is_jwt_format(token))
+        .unwrap_or(TokenType::SessionToken)
 }

@@ -150,9 +150,15 @@ fn decode_part(part: &str) -> Result<Vec<u8>, MalformedToken> {
 /// upstream, so the same bytes decode to the same claims.
 fn decode_object(part: &str) -> Result<Map<String, Value>, MalformedToken> {
     let bytes = decode_part(part)?;
-    let text = String::from_utf8_lossy(&bytes);
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    match serde_json::from_str(text) {
+    // Fast path: valid UTF-8 without a byte-order mark parses straight from the bytes.
+    let parsed = match std::str::from_utf8(&bytes) {
+        Ok(text) if !text.starts_with('\u{feff}') => serde_json::from_str(text),
+        _ => {
+            let text = String::from_utf8_lossy(&bytes);
+            serde_json::from_str(text.strip_prefix('\u{feff}').unwrap_or(&text))
+        }
+    };
+    match parsed {
         Ok(Value::Object(map)) => Ok(map),
         _ => Err(MalformedToken::Undecodable),
     }

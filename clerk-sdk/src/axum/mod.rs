@@ -1,0 +1,100 @@
+//! axum 0.8 integration (feature `axum`): a layer that authenticates each request once,
+//! extractors, route guards and RFC 6750 rejections.
+//!
+//! This adapts [`crate::Clerk::authenticate_request_with`] and [`crate::Requirement`] only; it
+//! contains no verification logic. Split into files by job (layer, extractors, rejection),
+//! which STYLE.md's single `axum.rs` would have made one 600-line file.
+//!
+//! Two styles, freely mixed, and a request is never verified twice:
+//!
+//! - **Layer**: `Router::layer(ClerkLayer::new(clerk))` authenticates every request and stores
+//!   the outcome in the request extensions. It never rejects, so public routes keep working.
+//! - **Extractors alone**: [`ClerkAuth`], [`ClerkSession`] and [`ClerkMachine`] take
+//!   [`crate::Clerk`] from the router state (`Clerk: FromRef<S>`) and authenticate when no
+//!   layer ran, storing the outcome for the next extractor.
+//!
+//! ```no_run
+//! use axum::{Router, routing::get, extract::FromRef};
+//! use clerk_sdk::axum::{ClerkLayer, ClerkSession, RequireLayer};
+//! use clerk_sdk::{Clerk, Has, Requirement};
+//!
+//! #[derive(Clone, FromRef)]
+//! struct App { clerk: Clerk }
+//!
+//! async fn me(ClerkSession(session): ClerkSession) -> String {
+//!     format!("hello {}", session.user_id())
+//! }
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let clerk = Clerk::from_env()?;
+//! let app = Router::new()
+//!     .route("/me", get(me))
+//!     .route(
+//!         "/admin",
+//!         get(|| async { "admins only" })
+//!             .route_layer(RequireLayer::new(Requirement::new().has(Has::role("org:admin")))),
+//!     )
+//!     .route("/public", get(|| async { "anyone" }))
+//!     .layer(ClerkLayer::new(clerk.clone()))
+//!     .with_state(App { clerk });
+//! # let _: Router = app;
+//! # Ok(()) }
+//! ```
+//!
+//! Rejections ([`ClerkRejection`]) answer 401 with `WWW-Authenticate: Bearer
+//! error="invalid_token"` (RFC 6750), 403 with `error="insufficient_scope"`, 503 when keys
+//! cannot be had (fail closed) and 500 for a misconfigured server, with a JSON body
+//! `{"error", "reason", "message"}` and Clerk's `x-clerk-auth-status`, `x-clerk-auth-reason`
+//! and `x-clerk-auth-message` headers. To answer with your own type, implement
+//! `From<ClerkRejection>` for it and extract `axum_extra::extract::WithRejection<ClerkSession,
+//! YourError>`, or give [`RequireLayer::with_rejection`] a function.
+
+mod extract;
+mod layer;
+mod rejection;
+
+pub use extract::{ClerkAuth, ClerkMachine, ClerkSession};
+pub use layer::{ClerkLayer, ClerkService, RequireLayer, RequireService};
+pub use rejection::ClerkRejection;
+
+/// What the layer or the first extractor stored in the request extensions.
+#[derive(Debug, Clone)]
+pub(crate) struct Verified {
+    pub(crate) accepts: crate::AcceptsToken,
+    pub(crate) state: std::sync::Arc<crate::RequestState>,
+}
+
+/// Returns the stored outcome if it can answer for `accepts`, else authenticates again with
+/// `accepts` and stores the new outcome.
+///
+/// The stored outcome is reused unless it was decided under other accepted types and is a
+/// missing credential or a type mismatch that `accepts` would decide differently: then, and
+/// only then, the request is authenticated again.
+pub(crate) async fn outcome(
+    clerk: &crate::Clerk,
+    parts: &mut http::request::Parts,
+    accepts: &crate::AcceptsToken,
+) -> std::sync::Arc<crate::RequestState> {
+    use crate::SignedOutReason as R;
+    if let Some(verified) = parts.extensions.get::<Verified>() {
+        let reusable = verified.accepts == *accepts
+            || match verified.state.reason() {
+                None => verified.state.token_type().is_none_or(|t| accepts.accepts(t)),
+                Some(R::SessionTokenMissing | R::NoTokenInHeader) => false,
+                Some(R::TokenTypeMismatch { found }) => !accepts.accepts(*found),
+                Some(_) => true,
+            };
+        if reusable {
+            return std::sync::Arc::clone(&verified.state);
+        }
+    }
+    let state = match clerk.authenticate_request_with(&parts.headers, accepts).await {
+        Ok(state) => std::sync::Arc::new(state),
+        Err(never) => match never {},
+    };
+    parts.extensions.insert(Verified {
+        accepts: accepts.clone(),
+        state: std::sync::Arc::clone(&state),
+    });
+    state
+}

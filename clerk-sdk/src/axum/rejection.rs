@@ -1,0 +1,142 @@
+//! [`ClerkRejection`]: a [`Denial`] as an HTTP response (RFC 6750 and Clerk's debug headers).
+
+use axum::response::{IntoResponse, Response};
+use http::header::{CONTENT_TYPE, WWW_AUTHENTICATE};
+use http::{HeaderValue, StatusCode};
+
+use crate::policy::{Denial, DenialKind};
+
+/// The answer to a request that may not proceed. Implements [`IntoResponse`].
+///
+/// | kind | status | `WWW-Authenticate` | body `error` |
+/// |---|---|---|---|
+/// | unauthenticated | 401 | `Bearer error="invalid_token", error_description="…"` | `invalid_token` |
+/// | forbidden | 403 | `Bearer error="insufficient_scope", error_description="…"` | `insufficient_scope` |
+/// | keys unavailable | 503 | none | `temporarily_unavailable` |
+/// | misconfigured | 500 | none | `server_error` |
+///
+/// A request with no credential at all gets a bare `WWW-Authenticate: Bearer`, as RFC 6750
+/// §3.1 asks. Every rejection carries `x-clerk-auth-status: signed-out`,
+/// `x-clerk-auth-reason` and `x-clerk-auth-message`, and the body
+/// `{"error", "reason", "message"}`. Nothing in it contains the token or a secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClerkRejection {
+    denial: Denial,
+}
+
+impl From<Denial> for ClerkRejection {
+    fn from(denial: Denial) -> Self {
+        ClerkRejection { denial }
+    }
+}
+
+impl ClerkRejection {
+    /// The decision behind the rejection.
+    pub fn denial(&self) -> &Denial {
+        &self.denial
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        match self.denial.kind() {
+            DenialKind::Unauthenticated => StatusCode::UNAUTHORIZED,
+            DenialKind::Forbidden => StatusCode::FORBIDDEN,
+            DenialKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            DenialKind::Misconfigured => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The OAuth 2.0 error code of the body (and of `WWW-Authenticate` for 401 and 403).
+    pub fn error_code(&self) -> &'static str {
+        match self.denial.kind() {
+            DenialKind::Unauthenticated => "invalid_token",
+            DenialKind::Forbidden => "insufficient_scope",
+            DenialKind::Unavailable => "temporarily_unavailable",
+            DenialKind::Misconfigured => "server_error",
+        }
+    }
+
+    /// The `{"error", "reason", "message"}` body.
+    pub fn body(&self) -> serde_json::Value {
+        serde_json::json!({
+            "error": self.error_code(),
+            "reason": self.denial.reason(),
+            "message": self.denial.message(),
+        })
+    }
+
+    fn log(&self) {
+        let token_type = self.denial.token_type().map(crate::TokenType::as_str);
+        match self.denial.kind() {
+            DenialKind::Unauthenticated | DenialKind::Forbidden => tracing::debug!(
+                target: "clerk_sdk::axum",
+                status = self.status().as_u16(),
+                reason = self.denial.reason(),
+                token_type,
+                "request rejected"
+            ),
+            DenialKind::Unavailable => tracing::warn!(
+                target: "clerk_sdk::axum",
+                reason = self.denial.reason(),
+                message = self.denial.message(),
+                "request rejected: Clerk keys or API unavailable"
+            ),
+            DenialKind::Misconfigured => tracing::error!(
+                target: "clerk_sdk::axum",
+                reason = self.denial.reason(),
+                message = self.denial.message(),
+                "request rejected: Clerk configuration refused"
+            ),
+        }
+    }
+}
+
+impl IntoResponse for ClerkRejection {
+    fn into_response(self) -> Response {
+        self.log();
+        let body = self.body().to_string();
+        let mut response = (self.status(), body).into_response();
+        let headers = response.headers_mut();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert("x-clerk-auth-status", HeaderValue::from_static("signed-out"));
+        headers.insert("x-clerk-auth-reason", header_text(self.denial.reason()));
+        if !self.denial.message().is_empty() {
+            headers.insert("x-clerk-auth-message", header_text(self.denial.message()));
+        }
+        let no_credential = matches!(
+            self.denial.reason(),
+            "session-token-missing" | "No token in header"
+        );
+        let challenge = match self.denial.kind() {
+            DenialKind::Unauthenticated if no_credential => Some("Bearer".to_owned()),
+            DenialKind::Unauthenticated | DenialKind::Forbidden => Some(format!(
+                "Bearer error=\"{}\", error_description=\"{}\"",
+                self.error_code(),
+                quoted(self.denial.message())
+            )),
+            DenialKind::Unavailable | DenialKind::Misconfigured => None,
+        };
+        if let Some(challenge) = challenge {
+            headers.insert(WWW_AUTHENTICATE, header_text(&challenge));
+        }
+        response
+    }
+}
+
+/// Text safe for a header value: visible ASCII and spaces only (header injection is
+/// impossible), bounded.
+fn header_text(text: &str) -> HeaderValue {
+    let clean: String = text
+        .chars()
+        .map(|c| if c == ' ' || c.is_ascii_graphic() { c } else { '?' })
+        .take(512)
+        .collect();
+    HeaderValue::from_str(&clean).unwrap_or_else(|_| HeaderValue::from_static("invalid"))
+}
+
+/// RFC 6750 `error_description` allows no `"` or `\`.
+fn quoted(text: &str) -> String {
+    text.chars()
+        .map(|c| if c == '"' || c == '\\' { '\'' } else { c })
+        .collect()
+}

@@ -2,6 +2,7 @@
 //! validated config, so cloning is cheap. Holds no per-request logic of its own.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use http::HeaderMap;
 
@@ -41,6 +42,8 @@ pub(crate) struct ClerkInner {
     /// This instance's key cache (never shared between instances); present when keys come
     /// from the Backend API.
     pub(crate) jwks: Option<Arc<JwksCache>>,
+    /// Requests authenticated through this handle (for tests and metrics).
+    authentications: AtomicU64,
 }
 
 impl ClerkInner {
@@ -94,7 +97,11 @@ impl Clerk {
             _ => None,
         };
         Clerk {
-            inner: Arc::new(ClerkInner { config, jwks }),
+            inner: Arc::new(ClerkInner {
+                config,
+                jwks,
+                authentications: AtomicU64::new(0),
+            }),
         }
     }
 
@@ -109,6 +116,12 @@ impl Clerk {
     /// The config this handle was built from.
     pub fn config(&self) -> &ClerkConfig {
         &self.inner.config
+    }
+
+    /// How many requests this handle (and its clones) has authenticated: a cheap counter for
+    /// metrics, and for tests that a request is verified only once.
+    pub fn authentications(&self) -> u64 {
+        self.inner.authentications.load(Ordering::Relaxed)
     }
 
     /// Verifies a session token and returns its claims (upstream's `verifyToken`).
@@ -140,7 +153,8 @@ impl Clerk {
         &self,
         request: &impl RequestHeaders,
     ) -> Result<RequestState, AuthError> {
-        auth::authenticate(&self.inner, request.request_headers(), &self.inner.config.accepts).await
+        self.authenticate_request_with(request, &self.inner.config.accepts)
+            .await
     }
 
     /// Like [`Clerk::authenticate_request`], accepting `accepts` instead of the configured
@@ -156,6 +170,7 @@ impl Clerk {
         request: &impl RequestHeaders,
         accepts: &AcceptsToken,
     ) -> Result<RequestState, AuthError> {
+        self.inner.authentications.fetch_add(1, Ordering::Relaxed);
         auth::authenticate(&self.inner, request.request_headers(), accepts).await
     }
 }

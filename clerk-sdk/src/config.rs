@@ -478,6 +478,7 @@ impl ClerkConfigBuilder {
             &self.accepts,
             self.secret_key.is_some(),
             self.machine_secret_key.is_some(),
+            jwt_key.is_some(),
         )?;
         if self.accepts.accepts(TokenType::SessionToken) && jwt_key.is_none() && self.secret_key.is_none() {
             return Err(ConfigError::NoVerificationKey);
@@ -534,17 +535,24 @@ impl ClerkConfigBuilder {
     }
 }
 
-/// Each accepted machine type needs a key to call its verify endpoint with (B §6.2): m2m
-/// tokens the machine secret key or the secret key, OAuth tokens and API keys the secret key.
-fn validate_accepts(accepts: &AcceptsToken, secret: bool, machine_secret: bool) -> Result<(), ConfigError> {
+/// Each accepted machine type needs a key to verify it with (B §6.2): m2m tokens the machine
+/// secret key or the secret key (or, for JWT-format m2m tokens only, the JWT key), OAuth
+/// tokens the secret key (or the JWT key for JWT-format ones), API keys the secret key.
+fn validate_accepts(
+    accepts: &AcceptsToken,
+    secret: bool,
+    machine_secret: bool,
+    jwt_key: bool,
+) -> Result<(), ConfigError> {
     if matches!(accepts, AcceptsToken::Many(list) if list.is_empty()) {
         return Err(ConfigError::EmptyAccepts);
     }
     for t in TokenType::ALL.into_iter().filter(|t| accepts.accepts(*t)) {
         let has_key = match t {
             TokenType::SessionToken => true,
-            TokenType::M2mToken => secret || machine_secret,
-            TokenType::OAuthToken | TokenType::ApiKey => secret,
+            TokenType::M2mToken => secret || machine_secret || jwt_key,
+            TokenType::OAuthToken => secret || jwt_key,
+            TokenType::ApiKey => secret,
         };
         if !has_key {
             return Err(ConfigError::MachineTokensNeedSecretKey(t));

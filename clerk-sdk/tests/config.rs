@@ -131,7 +131,9 @@ fn build_errors_name_the_setting() {
         (k.config_builder().api_version(""), "api-version-invalid"),
         (k.config_builder().api_version("v1/../x"), "api-version-invalid"),
         (
-            k.config_builder().accepts(TokenType::M2mToken),
+            ClerkConfig::builder()
+                .machine_secret_key("ak_m")
+                .accepts(TokenType::OAuthToken),
             "secret-key-missing",
         ),
         (

@@ -74,50 +74,52 @@ impl SessionClaims {
 }
 
 /// A signed-in session: who the user is, their active organization, and `has()`.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Reads its fields from the verified claims on demand (the organization is decoded once, on
+/// first use), so building one per request costs no copies.
+#[derive(Debug, Clone)]
 pub struct SessionAuth {
-    user_id: String,
-    session_id: Option<String>,
-    session_status: Option<String>,
-    org: claims::OrgClaims,
-    features: String,
-    plans: String,
     claims: SessionClaims,
+    org: std::sync::OnceLock<claims::OrgClaims>,
+}
+
+impl PartialEq for SessionAuth {
+    fn eq(&self, other: &Self) -> bool {
+        self.claims == other.claims
+    }
 }
 
 impl SessionAuth {
-    /// Maps verified claims to auth properties (B §4.1–4.4). `sub` was checked to be a string.
+    /// Wraps verified claims (B §4.1–4.4). `sub` was checked to be a string.
     pub(crate) fn from_claims(map: Map<String, Value>) -> Self {
-        let string = |k: &str| map.get(k).and_then(Value::as_str).map(str::to_owned);
         SessionAuth {
-            user_id: string("sub").unwrap_or_default(),
-            session_id: string("sid"),
-            session_status: string("sts"),
-            org: claims::org_claims(&map),
-            features: string("fea").unwrap_or_default(),
-            plans: string("pla").unwrap_or_default(),
             claims: SessionClaims::new(map),
+            org: std::sync::OnceLock::new(),
         }
+    }
+
+    fn org(&self) -> &claims::OrgClaims {
+        self.org.get_or_init(|| claims::org_claims(self.claims.as_map()))
     }
 
     /// The user id (`sub`).
     pub fn user_id(&self) -> &str {
-        &self.user_id
+        self.claims.str("sub").unwrap_or_default()
     }
 
     /// The session id (`sid`).
     pub fn session_id(&self) -> Option<&str> {
-        self.session_id.as_deref()
+        self.claims.str("sid")
     }
 
     /// The session status (`sts`), e.g. `active` or `pending`.
     pub fn session_status(&self) -> Option<&str> {
-        self.session_status.as_deref()
+        self.claims.str("sts")
     }
 
     /// Whether the session is pending (`sts: "pending"`).
     pub fn is_pending(&self) -> bool {
-        self.session_status.as_deref() == Some("pending")
+        self.session_status() == Some("pending")
     }
 
     /// The actor (`act`) when someone is impersonating the user, as raw JSON.
@@ -136,32 +138,32 @@ impl SessionAuth {
 
     /// The active organization's id.
     pub fn org_id(&self) -> Option<&str> {
-        self.org.id.as_deref()
+        self.org().id.as_deref()
     }
 
     /// The active organization's slug.
     pub fn org_slug(&self) -> Option<&str> {
-        self.org.slug.as_deref()
+        self.org().slug.as_deref()
     }
 
     /// The user's role in the active organization, e.g. `org:admin`.
     pub fn org_role(&self) -> Option<&str> {
-        self.org.role.as_deref()
+        self.org().role.as_deref()
     }
 
     /// The user's permissions in the active organization, e.g. `org:invoices:read`.
     pub fn org_permissions(&self) -> Option<&[String]> {
-        self.org.permissions.as_deref()
+        self.org().permissions.as_deref()
     }
 
     /// The raw `fea` claim (`scope:feature` list).
     pub fn features(&self) -> &str {
-        &self.features
+        self.claims.str("fea").unwrap_or_default()
     }
 
     /// The raw `pla` claim (`scope:plan` list).
     pub fn plans(&self) -> &str {
-        &self.plans
+        self.claims.str("pla").unwrap_or_default()
     }
 
     /// Every verified claim.
@@ -173,12 +175,12 @@ impl SessionAuth {
     pub fn has(&self, check: &Has) -> bool {
         authorization::check(
             &AuthorizationInput {
-                user_id: Some(&self.user_id),
+                user_id: Some(self.user_id()),
                 org_id: self.org_id(),
                 org_role: self.org_role(),
                 org_permissions: self.org_permissions(),
-                features: &self.features,
-                plans: &self.plans,
+                features: self.features(),
+                plans: self.plans(),
                 factor_verification_age: self.claims.get("fva"),
             },
             check,

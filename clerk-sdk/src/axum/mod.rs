@@ -32,13 +32,14 @@
 //!     .route(
 //!         "/admin",
 //!         get(|| async { "admins only" })
-//!             .route_layer(RequireLayer::new(Requirement::new().has(Has::role("org:admin")))),
+//!             .route_layer(RequireLayer::new(clerk.clone(), Requirement::new().has(Has::role("org:admin")))),
 //!     )
 //!     .route("/public", get(|| async { "anyone" }))
 //!     .layer(ClerkLayer::new(clerk.clone()))
 //!     .with_state(App { clerk });
 //! # let _: Router = app;
 //! # Ok(()) }
+//! # let _ = run;
 //! ```
 //!
 //! Rejections ([`ClerkRejection`]) answer 401 with `WWW-Authenticate: Bearer

@@ -15,6 +15,9 @@
 //!   bytes prepared outside the loop. No SDK can authenticate this token with less work.
 //! - `verify_token/valid`: [`Clerk::verify_token`] on the same token, i.e. verification and
 //!   claims without header extraction and without building a [`SessionAuth`].
+//! - `authenticate_request/warm_jwks`: the same request through a `Clerk` in JWKS mode (no JWT
+//!   key) whose key cache was warmed from a loopback `MockClerkApi`: the per-request cost of
+//!   keys fetched from the Backend API, next to the PEM path above.
 //! - `has/role_and_permission`: [`SessionAuth::has`] with a role and a permission requirement
 //!   on the session the first benchmark produces; the authorization check handlers run after
 //!   authentication.
@@ -50,8 +53,8 @@ use std::time::Duration;
 use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use clerk_sdk::testing::TestKeys;
-use clerk_sdk::{Clerk, Has, SessionAuth};
+use clerk_sdk::testing::{MockClerkApi, TestKeys};
+use clerk_sdk::{Clerk, ClerkConfig, Has, SessionAuth};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 /// The origin the config accepts and the token names in `azp`.
@@ -71,6 +74,10 @@ struct Fixture {
     signature: Vec<u8>,
     session: SessionAuth,
     check: Has,
+    /// A `Clerk` in JWKS mode whose cache is warm, and the runtime its mock API lives on.
+    jwks_clerk: Clerk,
+    _runtime: tokio::runtime::Runtime,
+    _mock: MockClerkApi,
 }
 
 /// Polls a future that must complete on its first poll (networkless verification never
@@ -135,7 +142,34 @@ fn fixture() -> Result<Fixture, Box<dyn Error>> {
         .verify_sig(&signing_input, &signature)
         .map_err(|_| "raw RSA verification refused the token's signature")?;
 
+    // JWKS mode: keys from a loopback stand-in of the Backend API, fetched once here.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()?;
+    let (mock, jwks_clerk) = runtime.block_on(async {
+        let mock = MockClerkApi::start("sk_test_bench").await?;
+        mock.add_key(&keys);
+        let jwks_clerk = Clerk::new(
+            ClerkConfig::builder()
+                .secret_key("sk_test_bench")
+                .api_url(mock.url())
+                .authorized_party(ORIGIN)
+                .build()?,
+        );
+        let warm = jwks_clerk.authenticate_request(&request).await?;
+        if !warm.is_authenticated() {
+            return Err::<_, Box<dyn Error>>(
+                format!("JWKS mode did not sign in: {:?}", warm.reason_str()).into(),
+            );
+        }
+        Ok((mock, jwks_clerk))
+    })?;
+
     Ok(Fixture {
+        jwks_clerk,
+        _runtime: runtime,
+        _mock: mock,
         clerk,
         token,
         request,
@@ -158,6 +192,10 @@ fn authenticate(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     group.bench_function("valid_header_token", |b| {
         b.iter(|| ready(f.clerk.authenticate_request(black_box(&f.request))));
+    });
+    // A warm cache answers without awaiting, so the same one-poll driver applies.
+    group.bench_function("warm_jwks", |b| {
+        b.iter(|| ready(f.jwks_clerk.authenticate_request(black_box(&f.request))));
     });
     group.finish();
 

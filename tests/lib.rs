@@ -1,1 +1,301 @@
-//! Shared helpers for the integration tests.
+//! Shared helpers for the integration tests: one key pair per test binary, a server on
+//! `127.0.0.1:0`, a plain-HTTP reqwest client, and the assertions for Clerk's answers
+//! (status, `WWW-Authenticate`, `x-clerk-auth-*` headers and the JSON body).
+//!
+//! The test binaries (`demo_routes.rs`, `demo_commands.rs`, `one_verification.rs`) drive the
+//! demo API of `clerk-examples` over real HTTP, as a user's curl would.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use clerk_sdk::testing::TestKeys;
+use http::HeaderMap;
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// The key pair of this test binary: generated once, shared by every test in it (RSA key
+/// generation is the slow part of a test).
+///
+/// # Panics
+/// If the key pair cannot be generated.
+pub fn test_keys() -> &'static TestKeys {
+    static KEYS: OnceLock<TestKeys> = OnceLock::new();
+    KEYS.get_or_init(|| TestKeys::generate().expect("generate the test key pair"))
+}
+
+/// A listener on `127.0.0.1:0` and its address.
+///
+/// # Panics
+/// If no port can be bound.
+pub async fn bind() -> (TcpListener, SocketAddr) {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .await
+        .expect("bind 127.0.0.1:0");
+    let addr = listener.local_addr().expect("local address");
+    (listener, addr)
+}
+
+/// A server running `clerk_examples::demo::serve` in the background. Dropping it stops the
+/// server.
+#[derive(Debug)]
+pub struct TestServer {
+    base_url: String,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl TestServer {
+    /// Serves `app` on `listener` (from [`bind`]) until [`TestServer::shut_down`] or drop.
+    pub fn start(listener: TcpListener, app: axum::Router) -> Self {
+        let addr = listener.local_addr().expect("local address");
+        let (tx, rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(clerk_examples::demo::serve(listener, app, async {
+            let _ = rx.await;
+        }));
+        TestServer {
+            base_url: format!("http://{addr}"),
+            shutdown: Some(tx),
+            task: Some(task),
+        }
+    }
+
+    /// Binds `127.0.0.1:0` and serves `app` on it.
+    pub async fn spawn(app: axum::Router) -> Self {
+        let (listener, _) = bind().await;
+        TestServer::start(listener, app)
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The URL of `path` on this server.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// Resolves the shutdown future and waits for the server to stop (graceful shutdown).
+    ///
+    /// # Panics
+    /// If the server does not stop within 5 s or stopped with an error.
+    pub async fn shut_down(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            tokio::time::timeout(Duration::from_secs(5), task)
+                .await
+                .expect("the server stops within 5 s of the shutdown signal")
+                .expect("the server task did not panic")
+                .expect("the server stopped without an I/O error");
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(task) = &self.task {
+            task.abort();
+        }
+    }
+}
+
+/// A plain-HTTP client that never goes through a proxy (the environment may name one) and
+/// gives up after 10 s.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("build the reqwest client")
+}
+
+/// What a server answered: status, headers and the body (JSON, or `Value::Null` with the raw
+/// text kept in `text`).
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// The HTTP status.
+    pub status: u16,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The body as text.
+    pub text: String,
+    /// The body as JSON, `Value::Null` when it is not JSON.
+    pub json: Value,
+}
+
+impl Answer {
+    /// A header as text, if present.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .get(name)
+            .map(|v| v.to_str().expect("a visible-ASCII header value"))
+    }
+}
+
+/// Sends `method path` to `base_url` with an optional `Authorization` value.
+///
+/// # Panics
+/// If the request fails at the HTTP level.
+pub async fn send(
+    client: &reqwest::Client,
+    method: http::Method,
+    url: &str,
+    authorization: Option<&str>,
+) -> Answer {
+    let mut request = client.request(method, url);
+    if let Some(value) = authorization {
+        request = request.header(http::header::AUTHORIZATION, value);
+    }
+    let response = request.send().await.unwrap_or_else(|e| panic!("{url}: {e}"));
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let text = response.text().await.expect("read the body");
+    let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+    Answer {
+        status,
+        headers,
+        text,
+        json,
+    }
+}
+
+/// `GET url` with an optional `Authorization` value.
+pub async fn get(client: &reqwest::Client, url: &str, authorization: Option<&str>) -> Answer {
+    send(client, http::Method::GET, url, authorization).await
+}
+
+/// Every way `answer` differs from a Clerk rejection with `status` and `reason` (empty when it
+/// matches):
+///
+/// - `content-type: application/json` and a body of exactly `{"error", "reason", "message"}`,
+///   with `error` the OAuth code of the status (`invalid_token`, `insufficient_scope`,
+///   `temporarily_unavailable`);
+/// - `x-clerk-auth-status: signed-out`, `x-clerk-auth-reason: <reason>`, and
+///   `x-clerk-auth-message` equal to the body's message;
+/// - `WWW-Authenticate`: a bare `Bearer` when no credential was sent
+///   (`session-token-missing`), `Bearer error="<code>", error_description="<message>"` for
+///   other 401s and for 403, none for 503.
+pub fn rejection_mismatches(answer: &Answer, status: u16, reason: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut check = |ok: bool, what: String| {
+        if !ok {
+            out.push(what);
+        }
+    };
+    check(
+        answer.status == status,
+        format!("status {} (want {status})", answer.status),
+    );
+    let code = match status {
+        401 => "invalid_token",
+        403 => "insufficient_scope",
+        503 => "temporarily_unavailable",
+        _ => "server_error",
+    };
+    check(
+        answer.header("content-type") == Some("application/json"),
+        format!("content-type {:?}", answer.header("content-type")),
+    );
+    let keys: Vec<&str> = answer
+        .json
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    let mut sorted = keys.clone();
+    sorted.sort_unstable();
+    check(
+        sorted == ["error", "message", "reason"],
+        format!("body keys {keys:?} in {}", answer.text),
+    );
+    check(
+        answer.json["error"] == code,
+        format!("body error {} (want {code})", answer.json["error"]),
+    );
+    check(
+        answer.json["reason"] == reason,
+        format!("body reason {} (want {reason})", answer.json["reason"]),
+    );
+    let message = answer.json["message"].as_str().unwrap_or_default();
+    check(!message.is_empty(), "empty body message".to_owned());
+    // A 403 answers a valid credential: signed in, but not allowed.
+    let want_status = if code == "insufficient_scope" { "signed-in" } else { "signed-out" };
+    check(
+        answer.header("x-clerk-auth-status") == Some(want_status),
+        format!("x-clerk-auth-status {:?}", answer.header("x-clerk-auth-status")),
+    );
+    check(
+        answer.header("x-clerk-auth-reason") == Some(reason),
+        format!(
+            "x-clerk-auth-reason {:?} (want {reason})",
+            answer.header("x-clerk-auth-reason")
+        ),
+    );
+    check(
+        answer.header("x-clerk-auth-message") == Some(message),
+        format!(
+            "x-clerk-auth-message {:?} (want {message:?})",
+            answer.header("x-clerk-auth-message")
+        ),
+    );
+    let description = message.replace(['"', '\\'], "'");
+    let challenge = match (status, reason) {
+        (401, "session-token-missing") => Some("Bearer".to_owned()),
+        (401 | 403, _) => Some(format!(
+            "Bearer error=\"{code}\", error_description=\"{description}\""
+        )),
+        _ => None,
+    };
+    check(
+        answer.header("www-authenticate") == challenge.as_deref(),
+        format!(
+            "www-authenticate {:?} (want {challenge:?})",
+            answer.header("www-authenticate")
+        ),
+    );
+    out
+}
+
+/// Every way `answer` differs from a `200` with the JSON `body` and no rejection headers.
+pub fn success_mismatches(answer: &Answer, body: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    if answer.status != 200 {
+        out.push(format!(
+            "status {} (want 200), reason {:?}",
+            answer.status,
+            answer.header("x-clerk-auth-reason")
+        ));
+    }
+    if answer.header("content-type") != Some("application/json") {
+        out.push(format!("content-type {:?}", answer.header("content-type")));
+    }
+    if &answer.json != body {
+        out.push(format!("body {} (want {body})", answer.text));
+    }
+    for name in ["www-authenticate", "x-clerk-auth-reason", "x-clerk-auth-message"] {
+        if let Some(value) = answer.header(name) {
+            out.push(format!("unexpected {name}: {value}"));
+        }
+    }
+    out
+}
+
+/// Every place `answer` shows one of `secrets` (tokens must never be echoed).
+pub fn leaks(answer: &Answer, secrets: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for secret in secrets.iter().filter(|s| s.len() >= 16) {
+        if answer.text.contains(secret) {
+            out.push("the body echoes a token".to_owned());
+        }
+        for (name, value) in &answer.headers {
+            if value.to_str().is_ok_and(|v| v.contains(secret)) {
+                out.push(format!("header {name} echoes a token"));
+            }
+        }
+    }
+    out
+}

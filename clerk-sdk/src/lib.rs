@@ -79,3 +79,18 @@ pub use publishable_key::{InstanceType, PublishableKey, PublishableKeyError};
 pub use secret::SecretKey;
 pub use token::jwt::{MAX_TOKEN_LEN, MalformedToken};
 pub use token::{AcceptsToken, TokenType, UnknownTokenType, detect_token_type};
+
+#[cfg(feature = "macros")]
+#[cfg_attr(docsrs, doc(cfg(feature = "macros")))]
+pub use clerk_macros::clerk_protected;
+
+/// What `#[clerk_protected]`'s expansion names (`::clerk_sdk::__private::…`).
+///
+/// Not public API: not covered by semver, changes with the macro in any release (clerk-sdk
+/// pins clerk-macros to the exact same version). Never use it directly.
+#[cfg(feature = "macros")]
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::TokenType;
+    pub use crate::axum::guard::{Accepts, ClerkState, Guard, Policy};
+}

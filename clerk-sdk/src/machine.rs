@@ -131,6 +131,11 @@ pub enum MachineTokenError {
     /// No key can verify this kind of token with the current configuration.
     #[error("failed to resolve a JWK during verification")]
     KeyUnresolved,
+    /// The keys for a JWT-format machine token could not be fetched (reason
+    /// `jwk-remote-failed-to-load` or `secret-key-invalid`; upstream says
+    /// `token-verification-failed`).
+    #[error(transparent)]
+    KeysUnavailable(crate::JwksError),
 }
 
 fn not_found_noun(t: TokenType) -> &'static str {
@@ -153,6 +158,7 @@ impl MachineTokenError {
             MachineTokenError::Verification(_) | MachineTokenError::KeyUnresolved => {
                 "token-verification-failed"
             }
+            MachineTokenError::KeysUnavailable(e) => e.reason(),
         }
     }
 
@@ -163,7 +169,9 @@ impl MachineTokenError {
             MachineTokenError::SecretKeyInvalid { .. } => Some(401),
             MachineTokenError::Revoked { .. } | MachineTokenError::Expired { .. } => Some(200),
             MachineTokenError::Unexpected { status, .. } => *status,
-            MachineTokenError::Verification(_) | MachineTokenError::KeyUnresolved => None,
+            MachineTokenError::Verification(_)
+            | MachineTokenError::KeyUnresolved
+            | MachineTokenError::KeysUnavailable(_) => None,
         }
     }
 }
@@ -216,6 +224,11 @@ async fn verify_jwt(inner: &ClerkInner, jwt: DecodedJwt<'_>) -> Result<MachineAu
         .await
         .map_err(|e| match e {
             SessionVerifyError::KeyUnresolved => MachineTokenError::KeyUnresolved,
+            // Keys that cannot be had are not the token's fault: keep the reason, so that
+            // adapters fail closed (503) as they do for session tokens.
+            SessionVerifyError::Jwks(jwks) if jwks.reason() != "jwk-kid-mismatch" => {
+                MachineTokenError::KeysUnavailable(jwks)
+            }
             other => MachineTokenError::Verification(other.to_string()),
         })?;
     let rules = SessionRules {

@@ -173,7 +173,7 @@ impl Denial {
         Denial {
             kind: DenialKind::Unauthenticated,
             reason: "token-type-mismatch",
-            message: format!("a {found} credential is not accepted here"),
+            message: format!("a credential of type {found} is not accepted here"),
             token_type: reported,
         }
     }

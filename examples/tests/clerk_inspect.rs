@@ -9,7 +9,8 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clerk_examples::inspect::{EXIT_OK, EXIT_USAGE, USAGE, run};
-use clerk_sdk::testing::TestKeys;
+use clerk_sdk::testing::{Endpoint, MachineTokenSpec, MockClerkApi, TestKeys};
+use http::header::AUTHORIZATION;
 use serde_json::{Value, json};
 
 const APP: &str = "https://app.example";
@@ -83,10 +84,15 @@ impl Drop for TempDir {
     }
 }
 
+/// The test binary's one key pair.
+fn test_keys() -> &'static TestKeys {
+    static KEYS: OnceLock<TestKeys> = OnceLock::new();
+    KEYS.get_or_init(|| TestKeys::generate().expect("key generation"))
+}
+
 /// A key directory in the tool's layout, holding the shared test key pair.
 fn key_dir(name: &str) -> TempDir {
-    static KEYS: OnceLock<TestKeys> = OnceLock::new();
-    let keys = KEYS.get_or_init(|| TestKeys::generate().expect("key generation"));
+    let keys = test_keys();
     let dir = TempDir::new(name);
     std::fs::create_dir_all(dir.path()).expect("create key dir");
     let write = |file: &str, text: &str| {
@@ -136,7 +142,7 @@ const TOP_KEYS: [&str; 7] = [
     "auth",
     "has",
 ];
-const AUTH_KEYS: [&str; 11] = [
+const AUTH_KEYS: [&str; 12] = [
     "user_id",
     "session_id",
     "session_status",
@@ -148,9 +154,22 @@ const AUTH_KEYS: [&str; 11] = [
     "factor_verification_age",
     "features",
     "plans",
+    "machine",
+];
+const MACHINE_KEYS: [&str; 9] = [
+    "id",
+    "subject",
+    "scopes",
+    "claims",
+    "name",
+    "client_id",
+    "machine_id",
+    "user_id",
+    "org_id",
 ];
 
-/// Asserts the schema and that every `auth` field but `session_status` is null.
+/// Asserts the schema and that every `auth` field but `session_status` is null (`machine`
+/// included).
 fn assert_signed_out_auth(v: &Value, session_status: Value) {
     assert_eq!(keys_of(v), TOP_KEYS);
     assert_eq!(keys_of(&v["auth"]), AUTH_KEYS);
@@ -256,6 +275,7 @@ fn verify_signed_in_prints_every_schema_key() {
                 "factor_verification_age": null,
                 "features": null,
                 "plans": null,
+                "machine": null,
             },
             "has": [],
         })
@@ -544,5 +564,396 @@ fn errors_never_echo_the_token() {
         assert_eq!(out.code, EXIT_USAGE);
         assert!(!out.stderr.contains(&token), "{}", out.stderr);
         assert!(!out.stdout.contains(&token));
+    }
+}
+
+// --- `verify` against a Backend API: `--secret-key`, `--machine-secret-key`, `--api-url` ---
+
+/// The mock's secret key. Short enough that an error line would quote it if it were taken for
+/// a mistyped value: the tests below prove it never is.
+const SECRET: &str = "sk_test_inspect_mock";
+/// The mock's machine secret key, accepted on the m2m verify endpoint only.
+const MACHINE_SECRET: &str = "ak_inspect_machine";
+/// A secret key the mock refuses.
+const WRONG_SECRET: &str = "sk_test_inspect_wrong";
+
+/// A [`MockClerkApi`] served by its own multi-thread runtime, which stays alive as long as this
+/// value. Tests call `run()` from their own thread, outside that runtime: `run()` starts a
+/// runtime of its own, which cannot be done inside another runtime's `block_on`.
+///
+/// Fields drop in order: the mock (which aborts its server tasks) before the runtime.
+struct Api {
+    mock: MockClerkApi,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Api {
+    /// Serves the test key pair at the JWKS endpoint and registers:
+    /// * `mt_valid`: an m2m token of machine `mch_1`, scope `a`, claims `{"env": "ci"}`;
+    /// * `ak_org`: an API key named `ci` owned by `org_1`;
+    /// * `oat_valid`: an OAuth token of `user_1` for client `client_1`;
+    /// * `ak_revoked`: a revoked API key; `mt_expired`: an expired m2m token.
+    fn start() -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let mock = runtime
+            .block_on(MockClerkApi::start(SECRET))
+            .expect("mock starts");
+        mock.set_keys(&[test_keys()]);
+        mock.set_machine_secret_key(MACHINE_SECRET);
+        mock.register_machine_token(
+            "mt_valid",
+            MachineTokenSpec::m2m("mch_1")
+                .id("mt_id_1")
+                .scopes(&["a"])
+                .claims(json!({ "env": "ci" })),
+        );
+        mock.register_machine_token(
+            "ak_org",
+            MachineTokenSpec::api_key("org_1", "ci")
+                .id("ak_id_1")
+                .scopes(&["read"]),
+        );
+        mock.register_machine_token(
+            "oat_valid",
+            MachineTokenSpec::oauth("user_1", "client_1").id("oat_id_1"),
+        );
+        mock.register_machine_token("ak_revoked", MachineTokenSpec::api_key("org_1", "old").revoked());
+        mock.register_machine_token("mt_expired", MachineTokenSpec::m2m("mch_1").expired());
+        Api {
+            mock,
+            _runtime: runtime,
+        }
+    }
+
+    fn url(&self) -> String {
+        self.mock.url()
+    }
+
+    /// `verify --secret-key SECRET --api-url URL EXTRA...`, decided (exit 0, nothing on stderr).
+    fn verify(&self, extra: &[&str]) -> Value {
+        let url = self.url();
+        let mut args = vec!["verify", "--secret-key", SECRET, "--api-url", &url];
+        args.extend_from_slice(extra);
+        let out = inspect_secretly(&args);
+        assert_eq!(out.code, EXIT_OK, "stderr: {}", out.stderr);
+        assert_eq!(out.stderr, "");
+        out.json()
+    }
+
+    /// The `Authorization` header of the latest request to `endpoint`.
+    fn last_authorization(&self, endpoint: Endpoint) -> String {
+        let headers = self
+            .mock
+            .last_request_headers(endpoint)
+            .expect("a request reached the endpoint");
+        headers[AUTHORIZATION].to_str().expect("ASCII").to_owned()
+    }
+}
+
+/// [`inspect`], asserting that no secret key appears on stdout or stderr.
+fn inspect_secretly(args: &[&str]) -> Output {
+    let out = inspect(args);
+    for secret in [SECRET, MACHINE_SECRET, WRONG_SECRET] {
+        assert!(!out.stdout.contains(secret), "secret on stdout: {}", out.stdout);
+        assert!(!out.stderr.contains(secret), "secret on stderr: {}", out.stderr);
+    }
+    out
+}
+
+/// Asserts a signed-in machine caller: the schema, null session fields, and `auth.machine`.
+fn assert_machine(v: &Value, token_type: &str, machine: &Value) {
+    assert_eq!(keys_of(v), TOP_KEYS);
+    assert_eq!(keys_of(&v["auth"]), AUTH_KEYS);
+    assert_eq!(keys_of(&v["auth"]["machine"]), MACHINE_KEYS);
+    assert_eq!(v["status"], "signed-in", "{v}");
+    assert_eq!(v["reason"], Value::Null);
+    assert_eq!(v["message"], Value::Null);
+    assert_eq!(v["token_type"], token_type);
+    assert_eq!(v["is_authenticated"], true);
+    for key in AUTH_KEYS.iter().filter(|k| **k != "machine") {
+        assert_eq!(v["auth"][key], Value::Null, "auth.{key}");
+    }
+    assert_eq!(&v["auth"]["machine"], machine);
+}
+
+#[test]
+fn verify_m2m_token_through_the_api() {
+    let api = Api::start();
+    let v = api.verify(&["--accepts", "any", "--has", "role=org:admin", "mt_valid"]);
+    assert_machine(
+        &v,
+        "m2m_token",
+        &json!({
+            "id": "mt_id_1",
+            "subject": "mch_1",
+            "scopes": ["a"],
+            "claims": { "env": "ci" },
+            "name": null,
+            "client_id": null,
+            "machine_id": "mch_1",
+            "user_id": null,
+            "org_id": null,
+        }),
+    );
+    // Machine callers have no roles.
+    assert_eq!(
+        v["has"],
+        json!([{ "params": { "role": "org:admin" }, "result": false }])
+    );
+    assert_eq!(api.mock.requests(Endpoint::M2mVerify), 1);
+    assert_eq!(api.mock.requests(Endpoint::Jwks), 0);
+    assert_eq!(
+        api.last_authorization(Endpoint::M2mVerify),
+        format!("Bearer {SECRET}")
+    );
+}
+
+#[test]
+fn verify_api_key_and_oauth_token_through_the_api() {
+    let api = Api::start();
+    let v = api.verify(&["--accepts", "any", "ak_org"]);
+    assert_machine(
+        &v,
+        "api_key",
+        &json!({
+            "id": "ak_id_1",
+            "subject": "org_1",
+            "scopes": ["read"],
+            "claims": null,
+            "name": "ci",
+            "client_id": null,
+            "machine_id": null,
+            "user_id": null,
+            "org_id": "org_1",
+        }),
+    );
+
+    let v = api.verify(&["--accepts", "oauth_token", "oat_valid"]);
+    assert_machine(
+        &v,
+        "oauth_token",
+        &json!({
+            "id": "oat_id_1",
+            "subject": "user_1",
+            "scopes": [],
+            "claims": null,
+            "name": null,
+            "client_id": "client_1",
+            "machine_id": null,
+            "user_id": "user_1",
+            "org_id": null,
+        }),
+    );
+    assert_eq!(api.mock.requests(Endpoint::ApiKeyVerify), 1);
+    assert_eq!(api.mock.requests(Endpoint::OAuthVerify), 1);
+}
+
+#[test]
+fn revoked_expired_and_unknown_machine_tokens_are_signed_out() {
+    let api = Api::start();
+    for (token, token_type) in [
+        ("ak_revoked", "api_key"),
+        ("mt_expired", "m2m_token"),
+        ("mt_unknown", "m2m_token"),
+    ] {
+        let v = api.verify(&["--accepts", "any", token]);
+        assert_eq!(v["status"], "signed-out", "{token}: {v}");
+        assert_eq!(v["reason"], "token-invalid", "{token}");
+        assert_eq!(v["token_type"], token_type, "{token}");
+        assert!(v["message"].is_string(), "{token}");
+        assert_signed_out_auth(&v, Value::Null);
+    }
+
+    // A machine token where only session tokens are accepted (the default) is not sent to
+    // the API at all.
+    api.mock.reset_counters();
+    let v = api.verify(&["mt_valid"]);
+    assert_eq!(v["reason"], "token-type-mismatch");
+    assert_signed_out_auth(&v, Value::Null);
+    assert_eq!(api.mock.requests(Endpoint::M2mVerify), 0);
+}
+
+#[test]
+fn session_token_verifies_with_keys_from_the_api() {
+    let api = Api::start();
+    let dir = key_dir("jwks");
+    let token = mint(&dir, &["--user-id", "user_jwks"]);
+    // No --jwt-key-file: the key comes from GET {api_url}/v1/jwks.
+    let v = api.verify(&[&token]);
+    assert_eq!(keys_of(&v), TOP_KEYS);
+    assert_eq!(keys_of(&v["auth"]), AUTH_KEYS);
+    assert_eq!(v["status"], "signed-in", "{v}");
+    assert_eq!(v["token_type"], "session_token");
+    assert_eq!(v["auth"]["user_id"], "user_jwks");
+    assert_eq!(v["auth"]["machine"], Value::Null);
+    assert_eq!(api.mock.requests(Endpoint::Jwks), 1);
+    assert_eq!(api.last_authorization(Endpoint::Jwks), format!("Bearer {SECRET}"));
+
+    // A key the API does not serve: signed out, not a configuration error.
+    api.mock.set_keys(&[]);
+    let v = api.verify(&[&token]);
+    assert_eq!(v["status"], "signed-out");
+    assert_signed_out_auth(&v, Value::Null);
+}
+
+#[test]
+fn wrong_secret_key_is_secret_key_invalid() {
+    let api = Api::start();
+    let url = api.url();
+    let token = mint(&key_dir("wrong-secret"), &[]);
+    for credential in ["mt_valid", "ak_org", token.as_str()] {
+        let out = inspect_secretly(&[
+            "verify",
+            "--secret-key",
+            WRONG_SECRET,
+            "--api-url",
+            &url,
+            "--accepts",
+            "any",
+            credential,
+        ]);
+        assert_eq!(out.code, EXIT_OK, "stderr: {}", out.stderr);
+        let v = out.json();
+        assert_eq!(v["status"], "signed-out", "{v}");
+        assert_eq!(v["reason"], "secret-key-invalid", "{v}");
+        assert_signed_out_auth(&v, Value::Null);
+    }
+    assert_eq!(
+        api.last_authorization(Endpoint::M2mVerify),
+        format!("Bearer {WRONG_SECRET}")
+    );
+}
+
+#[test]
+fn machine_secret_key_is_used_for_m2m_tokens() {
+    let api = Api::start();
+    let url = api.url();
+    // Alone: enough for m2m tokens.
+    let out = inspect_secretly(&[
+        "verify",
+        "--machine-secret-key",
+        MACHINE_SECRET,
+        "--api-url",
+        &url,
+        "--accepts",
+        "m2m_token",
+        "mt_valid",
+    ]);
+    assert_eq!(out.code, EXIT_OK, "stderr: {}", out.stderr);
+    assert_eq!(out.json()["auth"]["machine"]["machine_id"], "mch_1");
+    assert_eq!(
+        api.last_authorization(Endpoint::M2mVerify),
+        format!("Bearer {MACHINE_SECRET}")
+    );
+
+    // With the secret key too: m2m tokens still use the machine secret key, API keys the
+    // secret key.
+    let v = api.verify(&[
+        "--machine-secret-key",
+        MACHINE_SECRET,
+        "--accepts",
+        "any",
+        "mt_valid",
+    ]);
+    assert_eq!(v["token_type"], "m2m_token");
+    assert_eq!(
+        api.last_authorization(Endpoint::M2mVerify),
+        format!("Bearer {MACHINE_SECRET}")
+    );
+    let v = api.verify(&[
+        "--machine-secret-key",
+        MACHINE_SECRET,
+        "--accepts",
+        "any",
+        "ak_org",
+    ]);
+    assert_eq!(v["auth"]["machine"]["org_id"], "org_1");
+    assert_eq!(
+        api.last_authorization(Endpoint::ApiKeyVerify),
+        format!("Bearer {SECRET}")
+    );
+}
+
+#[test]
+fn secret_keys_are_never_echoed() {
+    assert!(!USAGE.contains(SECRET));
+    let api = Api::start();
+    let url = api.url();
+    let flag_secret = format!("--{SECRET}");
+    let cases: [(&[&str], &str); 12] = [
+        (
+            &["verify", "--secret-key", SECRET, "--bogus"],
+            "unknown option \"--bogus\"",
+        ),
+        (
+            &["verify", "--secret-key", SECRET, "--secret-key", SECRET],
+            "--secret-key given more than once",
+        ),
+        (
+            &[
+                "verify",
+                "--machine-secret-key",
+                MACHINE_SECRET,
+                "--machine-secret-key=x",
+            ],
+            "--machine-secret-key given more than once",
+        ),
+        (&["verify", "--api-url"], "--api-url needs a value"),
+        // Secrets where other values belong.
+        (&["verify", "--accepts", SECRET], "--accepts (value not shown)"),
+        (&["verify", "--has", SECRET], "KEY=VALUE"),
+        (&["verify", SECRET, MACHINE_SECRET], "at most one TOKEN"),
+        (&["verify", &flag_secret], "unknown option (value not shown)"),
+        (
+            &[
+                "verify",
+                "--secret-key",
+                SECRET,
+                "--accepts",
+                "--machine-secret-key",
+                MACHINE_SECRET,
+            ],
+            "--accepts \"--machine-secret-key\"",
+        ),
+        // Configuration errors name the flag, never its value.
+        (
+            &["verify", "--secret-key", SECRET, "--api-url", "ftp://127.0.0.1"],
+            "reason: api-url-invalid) [from --api-url]",
+        ),
+        (
+            &[
+                "verify",
+                "--secret-key=",
+                "--machine-secret-key",
+                MACHINE_SECRET,
+                "--api-url",
+                &url,
+            ],
+            "reason: secret-key-empty) [check --secret-key and --machine-secret-key]",
+        ),
+        (
+            &["verify", "--api-url", &url, "--accepts", "api_key", "ak_org"],
+            "reason: secret-key-missing) [flags: --secret-key",
+        ),
+    ];
+    for (args, needle) in cases {
+        inspect_secretly(args).assert_error(needle);
+    }
+    // A secret given as the command: usage on stdout, the value not shown.
+    let out = inspect_secretly(&[SECRET]);
+    assert_eq!(out.code, EXIT_USAGE);
+    assert_eq!(out.stdout, USAGE);
+    assert!(
+        out.stderr.contains("unknown command (value not shown)"),
+        "{}",
+        out.stderr
+    );
+    // Nothing reached the API.
+    for endpoint in [Endpoint::Jwks, Endpoint::M2mVerify, Endpoint::ApiKeyVerify] {
+        assert_eq!(api.mock.requests(endpoint), 0, "{endpoint:?}");
     }
 }

@@ -8,7 +8,7 @@ mod session;
 
 pub use session::{SessionAuth, SessionClaims};
 
-pub(crate) use request::authenticate;
+pub(crate) use request::{authenticate, no_credential};
 
 use std::fmt;
 
@@ -120,7 +120,7 @@ impl SignedOutReason {
             }
             SignedOutReason::NoTokenInHeader => "no machine token in the Authorization header".to_owned(),
             SignedOutReason::TokenTypeMismatch { found } => {
-                format!("a {found} credential is not accepted here")
+                format!("a credential of type {found} is not accepted here")
             }
             SignedOutReason::Machine { error } => format!(
                 "{error} (code={}, status={})",

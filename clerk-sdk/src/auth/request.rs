@@ -31,32 +31,32 @@ pub(crate) async fn authenticate(
             Some(first_accepted(accepts)),
         )),
         HeaderCredential::Absent => {
-            if let AcceptsToken::One(t) = accepts
-                && t.is_machine()
-            {
-                return Ok(RequestState::signed_out(
-                    SignedOutReason::NoTokenInHeader,
-                    Some(*t),
-                ));
-            }
-            // Upstream checks a list first: with no header the credential counts as a session token.
+            // Machine tokens are read from the header only: without one, the cookie is
+            // consulted only when session tokens are accepted.
             if !accepts.accepts(TokenType::SessionToken) {
-                return Ok(RequestState::signed_out(
-                    SignedOutReason::TokenTypeMismatch {
-                        found: TokenType::SessionToken,
-                    },
-                    None,
-                ));
+                return Ok(no_credential(accepts));
             }
             let suffix = config.publishable_key.as_ref().map(|pk| pk.cookie_suffix());
             match extract::session_cookie(headers, suffix.as_deref()) {
                 Some(token) => verify_credential(inner, accepts, &token, TokenCarrier::Cookie).await,
-                None => Ok(RequestState::signed_out(
-                    SignedOutReason::SessionTokenMissing,
-                    Some(TokenType::SessionToken),
-                )),
+                None => Ok(no_credential(accepts)),
             }
         }
+    }
+}
+
+/// The state of a request with no credential at all, under `accepts` (B §6.4 step 3, Part A
+/// item 14): upstream's literal `No token in header` for a single machine type; a type
+/// mismatch for a list without session tokens (upstream checks the list first, counting the
+/// missing header as a session token); `session-token-missing` otherwise.
+pub(crate) fn no_credential(accepts: &AcceptsToken) -> RequestState {
+    match accepts {
+        AcceptsToken::One(t) if t.is_machine() => RequestState::signed_out(SignedOutReason::NoTokenInHeader, Some(*t)),
+        _ if !accepts.accepts(TokenType::SessionToken) => RequestState::signed_out(
+            SignedOutReason::TokenTypeMismatch { found: TokenType::SessionToken },
+            None,
+        ),
+        _ => RequestState::signed_out(SignedOutReason::SessionTokenMissing, Some(TokenType::SessionToken)),
     }
 }
 

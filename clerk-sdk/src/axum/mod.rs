@@ -51,6 +51,8 @@
 //! YourError>`, or give [`RequireLayer::with_rejection`] a function.
 
 mod extract;
+#[cfg(feature = "macros")]
+pub(crate) mod guard;
 mod layer;
 mod rejection;
 
@@ -68,34 +70,45 @@ pub(crate) struct Verified {
 /// Returns the stored outcome if it can answer for `accepts`, else authenticates again with
 /// `accepts` and stores the new outcome.
 ///
-/// The stored outcome is reused unless it was decided under other accepted types and is a
-/// missing credential or a type mismatch that `accepts` would decide differently: then, and
-/// only then, the request is authenticated again.
+/// A stored outcome decided under other accepted types still answers when the credential
+/// was verified, refused for its own faults, absent (the answer for `accepts` follows without
+/// verifying anything), or of a type `accepts` refuses too. Only a credential that was never
+/// verified because the earlier types refused it, or a missing header where `accepts` would
+/// also read the session cookie, is authenticated again.
 pub(crate) async fn outcome(
     clerk: &crate::Clerk,
     parts: &mut http::request::Parts,
     accepts: &crate::AcceptsToken,
 ) -> std::sync::Arc<crate::RequestState> {
     use crate::SignedOutReason as R;
+    use crate::TokenType;
+    use std::sync::Arc;
     if let Some(verified) = parts.extensions.get::<Verified>() {
-        let reusable = verified.accepts == *accepts
-            || match verified.state.reason() {
-                None => verified.state.token_type().is_none_or(|t| accepts.accepts(t)),
-                Some(R::SessionTokenMissing | R::NoTokenInHeader) => false,
-                Some(R::TokenTypeMismatch { found }) => !accepts.accepts(*found),
-                Some(_) => true,
-            };
-        if reusable {
-            return std::sync::Arc::clone(&verified.state);
+        if verified.accepts == *accepts {
+            return Arc::clone(&verified.state);
+        }
+        let derived = match verified.state.reason() {
+            None | Some(R::Token { .. } | R::Machine { .. } | R::UnusableAuthorizationHeader) => {
+                Some(Arc::clone(&verified.state))
+            }
+            // No header: the cookie was read iff session tokens were accepted before.
+            Some(R::SessionTokenMissing) => Some(Arc::new(crate::auth::no_credential(accepts))),
+            Some(R::NoTokenInHeader) if !accepts.accepts(TokenType::SessionToken) => {
+                Some(Arc::new(crate::auth::no_credential(accepts)))
+            }
+            Some(R::TokenTypeMismatch { found }) if !accepts.accepts(*found) => Some(Arc::new(
+                crate::RequestState::signed_out(R::TokenTypeMismatch { found: *found }, accepts.mismatch_type()),
+            )),
+            Some(_) => None,
+        };
+        if let Some(state) = derived {
+            return state;
         }
     }
     let state = match clerk.authenticate_request_with(&parts.headers, accepts).await {
-        Ok(state) => std::sync::Arc::new(state),
+        Ok(state) => Arc::new(state),
         Err(never) => match never {},
     };
-    parts.extensions.insert(Verified {
-        accepts: accepts.clone(),
-        state: std::sync::Arc::clone(&state),
-    });
+    parts.extensions.insert(Verified { accepts: accepts.clone(), state: Arc::clone(&state) });
     state
 }

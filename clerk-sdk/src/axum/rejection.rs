@@ -17,8 +17,10 @@ use crate::policy::{Denial, DenialKind};
 ///
 /// A request with no credential at all gets a bare `WWW-Authenticate: Bearer`, as RFC 6750
 /// §3.1 asks. Every rejection carries `x-clerk-auth-status: signed-out`,
-/// `x-clerk-auth-reason` and `x-clerk-auth-message`, and the body
-/// `{"error", "reason", "message"}`. Nothing in it contains the token or a secret.
+/// `x-clerk-auth-reason` and `x-clerk-auth-message`, and the body `{"error", "reason",
+/// "message"}`. A 403 says `x-clerk-auth-status: signed-in` instead: the credential was
+/// valid. Nothing in it contains the token or a secret, and for 503 and 500 the message is
+/// generic (the details are logged).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClerkRejection {
     denial: Denial,
@@ -56,12 +58,22 @@ impl ClerkRejection {
         }
     }
 
+    /// The message clients see. For server-side faults (503, 500) it is generic: the detailed
+    /// message (which may name internal URLs) goes to the log only.
+    pub fn public_message(&self) -> &str {
+        match self.denial.kind() {
+            DenialKind::Unauthenticated | DenialKind::Forbidden => self.denial.message(),
+            DenialKind::Unavailable => "authentication is temporarily unavailable; retry later",
+            DenialKind::Misconfigured => "the server's authentication configuration was refused",
+        }
+    }
+
     /// The `{"error", "reason", "message"}` body.
     pub fn body(&self) -> serde_json::Value {
         serde_json::json!({
             "error": self.error_code(),
             "reason": self.denial.reason(),
-            "message": self.denial.message(),
+            "message": self.public_message(),
         })
     }
 
@@ -98,10 +110,12 @@ impl IntoResponse for ClerkRejection {
         let mut response = (self.status(), body).into_response();
         let headers = response.headers_mut();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        headers.insert("x-clerk-auth-status", HeaderValue::from_static("signed-out"));
+        // A 403 goes to a caller whose credential was valid.
+        let status = if self.denial.kind() == DenialKind::Forbidden { "signed-in" } else { "signed-out" };
+        headers.insert("x-clerk-auth-status", HeaderValue::from_static(status));
         headers.insert("x-clerk-auth-reason", header_text(self.denial.reason()));
-        if !self.denial.message().is_empty() {
-            headers.insert("x-clerk-auth-message", header_text(self.denial.message()));
+        if !self.public_message().is_empty() {
+            headers.insert("x-clerk-auth-message", header_text(self.public_message()));
         }
         let no_credential = matches!(
             self.denial.reason(),

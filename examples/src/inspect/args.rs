@@ -2,7 +2,8 @@
 //!
 //! Flags take their value as the next argument or inline (`--now-ms=5`); `--` ends the
 //! options. Everything is validated here, so the commands only run. Error messages name the
-//! flag at fault and never echo a value that could be a token (see [`super::shown`]).
+//! flag at fault and never echo a value that could be a token or a secret key (see
+//! [`super::shown`]); `--secret-key` and `--machine-secret-key` values are never echoed at all.
 
 use std::path::PathBuf;
 
@@ -31,9 +32,14 @@ pub(super) enum Command {
     Demo,
 }
 
-/// `verify` options. No `Debug`: it holds the credential.
+/// `verify` options. No `Debug`: it holds the credential and may hold secret keys.
 pub(super) struct VerifyArgs {
     pub(super) jwt_key: Option<KeySource>,
+    /// `--secret-key`: never printed.
+    pub(super) secret_key: Option<String>,
+    /// `--machine-secret-key`: never printed.
+    pub(super) machine_secret_key: Option<String>,
+    pub(super) api_url: Option<String>,
     pub(super) authorized_parties: Vec<String>,
     pub(super) audiences: Vec<String>,
     pub(super) issuers: Vec<String>,
@@ -113,6 +119,7 @@ pub(super) fn parse(args: Vec<String>) -> Result<Command, Error> {
 
 fn verify(mut flags: Flags) -> Result<Command, Error> {
     let mut jwt_key = None;
+    let (mut secret_key, mut machine_secret_key, mut api_url) = (None, None, None);
     let mut authorized_parties = Vec::new();
     let mut audiences = Vec::new();
     let mut issuers = Vec::new();
@@ -142,6 +149,19 @@ fn verify(mut flags: Flags) -> Result<Command, Error> {
                 if jwt_key.replace(source).is_some() {
                     return Err(usage("give one of --jwt-key-file and --jwt-key, once".to_owned()));
                 }
+            }
+            // The error lines below name the flag only, never its value.
+            "secret-key" => {
+                let value = flags.value(&name, inline)?;
+                set_once(&mut secret_key, &name, value)?;
+            }
+            "machine-secret-key" => {
+                let value = flags.value(&name, inline)?;
+                set_once(&mut machine_secret_key, &name, value)?;
+            }
+            "api-url" => {
+                let value = flags.value(&name, inline)?;
+                set_once(&mut api_url, &name, value)?;
             }
             "authorized-party" => authorized_parties.push(flags.value(&name, inline)?),
             "audience" => audiences.push(flags.value(&name, inline)?),
@@ -180,6 +200,9 @@ fn verify(mut flags: Flags) -> Result<Command, Error> {
     };
     Ok(Command::Verify(VerifyArgs {
         jwt_key,
+        secret_key,
+        machine_secret_key,
+        api_url,
         authorized_parties,
         audiences,
         issuers,

@@ -1,4 +1,5 @@
-//! `clerk-inspect`, a tool that answers "why is this token rejected?" (issue 2, item 5).
+//! `clerk-inspect`, a tool that answers "why is this token rejected?" (issue 2, item 5; the
+//! Backend API flags and `auth.machine`: issue 8, item 5).
 //!
 //! [`run`] takes the arguments after the program name and writes to the given streams, so the
 //! binary (`examples/clerk-inspect/main.rs`) and the tests share one code path.
@@ -39,16 +40,26 @@ Usage:
 
 Commands:
   verify [TOKEN]   Authenticate a request as clerk-sdk does and print one JSON object:
-                   status, reason, message, token_type, is_authenticated, auth, has
+                   status, reason, message, token_type, is_authenticated, auth, has.
+                   auth.machine holds a machine caller's id, subject, scopes, claims,
+                   name, client_id, machine_id, user_id and org_id (null otherwise)
   decode TOKEN     Print a token's header and claims WITHOUT verifying them
   mint             Create (or reuse) a local key pair and print a session token signed by it
   demo             mint, then verify: a signed-in org admin and an expired token (offline)
   help             Print this text
 
-verify options (CLERK_JWT_KEY, CLERK_AUTHORIZED_PARTIES, ... are read from the environment;
-flags replace them):
+verify options (CLERK_JWT_KEY, CLERK_SECRET_KEY, CLERK_API_URL, ... are read from the
+environment; flags replace them):
   --jwt-key-file PATH      PEM public key to verify with
   --jwt-key PEM            The same, given inline (literal \n accepted)
+  --secret-key SK          Backend API secret key: session tokens are verified with keys
+                           fetched from the API (when no JWT key is given), and machine
+                           tokens (mt_, oat_, ak_) by the API. Never printed. Prefer
+                           CLERK_SECRET_KEY: arguments show up in ps and shell history
+  --machine-secret-key MSK Key for m2m token verification (CLERK_MACHINE_SECRET_KEY);
+                           never printed
+  --api-url URL            Backend API base URL (default https://api.clerk.com), e.g. a
+                           local stand-in such as clerk_sdk::testing::MockClerkApi
   --authorized-party URL   Accepted azp (repeatable)
   --audience A             Required aud (repeatable)
   --issuer I               Accepted iss (repeatable)
@@ -81,6 +92,9 @@ Exit status: 0 done (verify: signed in or signed out), 1 internal failure,
 Quick start:
   cargo run --example clerk-inspect -- mint
   cargo run --example clerk-inspect -- verify --jwt-key-file .clerk-dev/public_key.pem <token>
+
+Against a Clerk instance (keys and machine tokens checked by its Backend API):
+  CLERK_SECRET_KEY=sk_test_... cargo run --example clerk-inspect -- verify --accepts any <token>
 "#;
 
 /// Runs `clerk-inspect` with `args` (the arguments after the program name) and returns the exit
@@ -219,10 +233,19 @@ impl fmt::Display for Error {
     }
 }
 
-/// `s` in quotes when it is short, printable ASCII (a mistyped flag or key); otherwise a
-/// placeholder, so a token passed in the wrong place is never echoed.
+/// `s` in quotes when it is short, printable ASCII (a mistyped flag or key) and does not look
+/// like a Clerk secret or machine token; otherwise a placeholder, so a token or a secret key
+/// passed in the wrong place is never echoed.
 fn shown(s: &str) -> String {
-    if s.len() <= 32 && s.bytes().all(|b| b.is_ascii_graphic()) {
+    /// Secret keys (`sk_`, machine secret keys `ak_`), machine tokens (`mt_`, `oat_`) and
+    /// webhook secrets (`whsec_`).
+    const SECRET_PREFIXES: [&str; 5] = ["sk_", "ak_", "mt_", "oat_", "whsec_"];
+    let bare = s.trim_start_matches('-');
+    let looks_secret = SECRET_PREFIXES.iter().any(|p| {
+        bare.get(..p.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(p))
+    });
+    if s.len() <= 32 && s.bytes().all(|b| b.is_ascii_graphic()) && !looks_secret {
         format!("{s:?}")
     } else {
         "(value not shown)".to_owned()

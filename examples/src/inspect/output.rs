@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use clerk_sdk::dangerous::UnverifiedToken;
-use clerk_sdk::{Auth, RequestState, SessionAuth};
+use clerk_sdk::{Auth, MachineAuth, RequestState, SessionAuth};
 use serde_json::{Map, Value, json};
 
 use super::Error;
@@ -13,7 +13,8 @@ use super::args::HasArg;
 /// The label `decode` puts on everything it prints.
 pub(super) const UNVERIFIED_WARNING: &str = "UNVERIFIED: signature and claims were not checked";
 
-/// `verify`: `{"status", "reason", "message", "token_type", "is_authenticated", "auth", "has"}`.
+/// `verify`: `{"status", "reason", "message", "token_type", "is_authenticated", "auth", "has"}`
+/// (issue 2 item 5), with `auth.machine` for machine callers (issue 8 item 5).
 pub(super) fn verify(state: &RequestState, has: &[HasArg]) -> Value {
     let has: Vec<Value> = has
         .iter()
@@ -38,13 +39,18 @@ pub(super) fn verify(state: &RequestState, has: &[HasArg]) -> Value {
 }
 
 /// The `auth` object: every field of a signed-in session, or nulls (plus the session status of
-/// a pending session that was treated as signed out).
+/// a pending session that was treated as signed out), and last `machine`: the machine caller's
+/// fields, or null for sessions and signed-out states. The keys are the same in every case.
+///
+/// A machine caller's session fields stay null, as upstream's machine auth objects have none;
+/// the user or organization it acts for is in `machine.user_id` / `machine.org_id`.
 fn auth(auth: &Auth) -> Value {
     match auth {
         Auth::Session(session) => session_fields(session),
-        Auth::SignedOut(signed_out) => signed_out_fields(signed_out.session_status()),
+        Auth::Machine(machine) => no_session_fields(None, machine_fields(machine)),
+        Auth::SignedOut(signed_out) => no_session_fields(signed_out.session_status(), Value::Null),
         // `Auth` is non-exhaustive: a kind this tool does not know prints as signed out.
-        _ => signed_out_fields(None),
+        _ => no_session_fields(None, Value::Null),
     }
 }
 
@@ -62,10 +68,12 @@ fn session_fields(session: &SessionAuth) -> Value {
         "factor_verification_age": claims.get("fva"),
         "features": claims.str("fea"),
         "plans": claims.str("pla"),
+        "machine": null,
     })
 }
 
-fn signed_out_fields(session_status: Option<&str>) -> Value {
+/// Null session fields (but the status of a pending session), then `machine`.
+fn no_session_fields(session_status: Option<&str>, machine: Value) -> Value {
     json!({
         "user_id": null,
         "session_id": null,
@@ -78,6 +86,24 @@ fn signed_out_fields(session_status: Option<&str>) -> Value {
         "factor_verification_age": null,
         "features": null,
         "plans": null,
+        "machine": machine,
+    })
+}
+
+/// `auth.machine`: `{"id", "subject", "scopes", "claims", "name", "client_id", "machine_id",
+/// "user_id", "org_id"}`, null where the token type has no such field. The type itself is the
+/// top-level `token_type`.
+fn machine_fields(machine: &MachineAuth) -> Value {
+    json!({
+        "id": machine.id(),
+        "subject": machine.subject(),
+        "scopes": machine.scopes(),
+        "claims": machine.claims(),
+        "name": machine.name(),
+        "client_id": machine.client_id(),
+        "machine_id": machine.machine_id(),
+        "user_id": machine.user_id(),
+        "org_id": machine.org_id(),
     })
 }
 

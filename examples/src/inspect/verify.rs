@@ -1,5 +1,10 @@
 //! `verify`: builds a [`ClerkConfig`] (environment first, flags on top), a request carrying the
 //! credential, and prints what [`Clerk::authenticate_request`] decided.
+//!
+//! With a secret key (`--secret-key` or `CLERK_SECRET_KEY`) the SDK fetches session keys from
+//! the Backend API at `--api-url` (or `CLERK_API_URL`) and verifies opaque machine tokens there,
+//! so the tool works against a real Clerk instance or a `MockClerkApi`. The secret keys go
+//! straight into the builder; nothing here formats them.
 
 use std::io::Write;
 use std::time::Duration;
@@ -26,17 +31,30 @@ pub(super) fn run(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<(), Error
 
 /// The environment's settings with the flags applied over them.
 fn config(args: &VerifyArgs) -> Result<ClerkConfig, Error> {
-    let mut builder = ClerkConfigBuilder::from_env().map_err(|e| config_error(&e, None))?;
-    let mut key_origin = None;
+    let mut builder = ClerkConfigBuilder::from_env().map_err(|e| config_error(&e, &Origins::default()))?;
+    let mut origins = Origins {
+        api_url: args.api_url.is_some(),
+        secret_key: args.secret_key.is_some() || args.machine_secret_key.is_some(),
+        ..Origins::default()
+    };
+    if let Some(secret) = &args.secret_key {
+        builder = builder.secret_key(secret.as_str());
+    }
+    if let Some(secret) = &args.machine_secret_key {
+        builder = builder.machine_secret_key(secret.as_str());
+    }
+    if let Some(url) = &args.api_url {
+        builder = builder.api_url(url.as_str());
+    }
     match &args.jwt_key {
         Some(KeySource::File(path)) => {
             let pem = std::fs::read_to_string(path)
                 .map_err(|e| Error::Config(format!("cannot read --jwt-key-file {}: {e}", path.display())))?;
-            key_origin = Some(format!("--jwt-key-file {}", path.display()));
+            origins.jwt_key = Some(format!("--jwt-key-file {}", path.display()));
             builder = builder.jwt_key(pem);
         }
         Some(KeySource::Pem(pem)) => {
-            key_origin = Some("--jwt-key".to_owned());
+            origins.jwt_key = Some("--jwt-key".to_owned());
             builder = builder.jwt_key(pem.as_str());
         }
         None => {}
@@ -59,18 +77,43 @@ fn config(args: &VerifyArgs) -> Result<ClerkConfig, Error> {
     if let Some(ms) = args.now_ms {
         builder = builder.clock(FixedClock::new(ms));
     }
-    builder
-        .build()
-        .map_err(|e| config_error(&e, key_origin.as_deref()))
+    builder.build().map_err(|e| config_error(&e, &origins))
 }
 
-/// A configuration error: its message and stable reason. The key's origin is added for key
-/// errors, since the message names `CLERK_JWT_KEY` even when a flag supplied the key.
-fn config_error(error: &ConfigError, key_origin: Option<&str>) -> Error {
-    let origin = match (error, key_origin) {
-        (ConfigError::JwtKey(_), Some(origin)) => format!(" [key from {origin}]"),
-        _ => String::new(),
-    };
+/// Which settings came from flags, for the error line: the SDK's messages name the
+/// environment variable (`CLERK_JWT_KEY`, ...) even when a flag supplied the value.
+#[derive(Default)]
+struct Origins {
+    /// How the JWT key was given, when a flag gave it.
+    jwt_key: Option<String>,
+    /// Whether `--secret-key` or `--machine-secret-key` was given.
+    secret_key: bool,
+    /// Whether `--api-url` was given.
+    api_url: bool,
+}
+
+/// A configuration error: its message and stable reason, plus the flag behind the setting at
+/// fault when a flag supplied it. Never the value of a secret: the SDK's messages hold none,
+/// and only flag names are added.
+fn config_error(error: &ConfigError, origins: &Origins) -> Error {
+    let origin = match error {
+        ConfigError::JwtKey(_) => origins
+            .jwt_key
+            .as_ref()
+            .map(|origin| format!(" [key from {origin}]")),
+        ConfigError::EmptySecretKey if origins.secret_key => {
+            Some(" [check --secret-key and --machine-secret-key]".to_owned())
+        }
+        ConfigError::InvalidApiUrl if origins.api_url => Some(" [from --api-url]".to_owned()),
+        ConfigError::NoVerificationKey => {
+            Some(" [flags: --jwt-key-file, --jwt-key or --secret-key]".to_owned())
+        }
+        ConfigError::MachineTokensNeedSecretKey(_) => {
+            Some(" [flags: --secret-key, or --machine-secret-key for m2m tokens]".to_owned())
+        }
+        _ => None,
+    }
+    .unwrap_or_default();
     Error::Config(format!(
         "configuration: {error} (reason: {}){origin}",
         error.reason()

@@ -1,0 +1,218 @@
+//! [`Guard`]: the runtime half of `#[clerk_protected]`.
+//!
+//! The macro only parses, validates and expands: it writes a unit struct implementing
+//! [`Policy`] (the route's requirement as associated consts) and prepends one argument
+//! `_: Guard<ThatStruct>` to the handler. Everything the guard does is here, as plain Rust:
+//! build a [`Requirement`] from the consts ([`requirement`]), authenticate once through
+//! [`super::outcome`] (reusing what a [`super::ClerkLayer`] or an earlier extractor stored, and
+//! storing its own outcome for the [`super::ClerkSession`] / [`super::ClerkMachine`] /
+//! [`super::ClerkAuth`] extractors after it), then [`Requirement::check`] it.
+//!
+//! The items are reachable only through `clerk_sdk::__private`: they are the macro's contract
+//! with this crate, not public API. The requirement is rebuilt per request (a handful of small
+//! allocations, next to an RSA verification) rather than cached: a generic fn cannot own a
+//! per-type `static`, and a type-keyed map would need a lock on every request.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::str::FromStr as _;
+
+use axum::extract::{FromRef, FromRequestParts};
+use http::request::Parts;
+
+use super::{ClerkRejection, outcome};
+use crate::{AcceptsToken, Clerk, Has, Requirement, Reverification, TokenType};
+
+/// Which token types a [`Policy`] admits: [`AcceptsToken`] in a form a `const` can hold.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Accepts {
+    /// `accepts = "m2m_token"`: exactly this type.
+    One(TokenType),
+    /// `accepts = ["session_token", "m2m_token"]`: any of these.
+    Many(&'static [TokenType]),
+    /// `accepts = "any"`: every type.
+    Any,
+}
+
+impl Accepts {
+    /// The runtime form.
+    pub fn to_accepts_token(self) -> AcceptsToken {
+        match self {
+            Accepts::One(t) => AcceptsToken::One(t),
+            Accepts::Many(list) => AcceptsToken::Many(list.to_vec()),
+            Accepts::Any => AcceptsToken::Any,
+        }
+    }
+}
+
+/// A route's requirement as associated consts; `#[clerk_protected]` implements it on a hidden
+/// unit struct per handler, setting only the consts its arguments name.
+///
+/// The macro has validated every string at compile time.
+#[doc(hidden)]
+pub trait Policy {
+    /// Admitted token types. Default: session tokens only.
+    const ACCEPTS: Accepts = Accepts::One(TokenType::SessionToken);
+    /// Organization roles of which a session caller must have one; empty for no role check.
+    const ROLES: &'static [&'static str] = &[];
+    /// An organization permission a session caller must have.
+    const PERMISSION: Option<&'static str> = None;
+    /// A billing feature a session caller must have.
+    const FEATURE: Option<&'static str> = None;
+    /// A billing plan a session caller must have.
+    const PLAN: Option<&'static str> = None;
+    /// A reverification preset or `level:minutes` a session caller must meet.
+    const REVERIFICATION: Option<&'static str> = None;
+}
+
+/// The [`Requirement`] `P` describes: its checks are ANDed, its roles any-of.
+///
+/// A `REVERIFICATION` that does not parse (the macro never lets one through) becomes a check
+/// no session passes, so the route fails closed with 403 instead of panicking.
+pub(crate) fn requirement<P: Policy>() -> Requirement {
+    let mut requirement = Requirement::new().accepts(P::ACCEPTS.to_accepts_token());
+    if let Some(permission) = P::PERMISSION {
+        requirement = requirement.has(Has::permission(permission));
+    }
+    if let Some(feature) = P::FEATURE {
+        requirement = requirement.has(Has::feature(feature));
+    }
+    if let Some(plan) = P::PLAN {
+        requirement = requirement.has(Has::plan(plan));
+    }
+    if let Some(text) = P::REVERIFICATION {
+        requirement = requirement.has(match Reverification::from_str(text) {
+            Ok(reverification) => Has::reverification(reverification),
+            Err(_) => Has::new(), // never satisfied
+        });
+    }
+    requirement.any_of(P::ROLES.iter().map(|role| Has::role(*role)))
+}
+
+/// Router state that holds a [`Clerk`]: every `S` with `Clerk: FromRef<S>`.
+///
+/// The guard requires this instead of `Clerk: FromRef<S>` directly so that a router without
+/// `Clerk` in its state gets this advice in the compiler error.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`#[clerk_protected]` needs a `Clerk` in the router state, and `{Self}` provides none",
+    label = "this handler is protected by `#[clerk_protected]`, which takes `Clerk` from the state",
+    note = "add `Clerk` to your router state: #[derive(Clone, FromRef)] struct AppState {{ clerk: clerk_sdk::Clerk, .. }}"
+)]
+pub trait ClerkState {
+    /// The `Clerk` handle in this state.
+    fn clerk(&self) -> Clerk;
+}
+
+impl<S> ClerkState for S
+where
+    Clerk: FromRef<S>,
+{
+    fn clerk(&self) -> Clerk {
+        Clerk::from_ref(self)
+    }
+}
+
+/// The argument `#[clerk_protected]` prepends to a handler: authenticates the request and
+/// rejects it with a [`ClerkRejection`] (401 / 403 / 503 / 500) unless it meets `P`.
+#[doc(hidden)]
+pub struct Guard<P>(PhantomData<fn() -> P>);
+
+impl<P> fmt::Debug for Guard<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Guard")
+    }
+}
+
+impl<S, P> FromRequestParts<S> for Guard<P>
+where
+    S: ClerkState + Send + Sync,
+    P: Policy,
+{
+    type Rejection = ClerkRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let clerk = state.clerk();
+        let requirement = requirement::<P>();
+        let outcome = outcome(&clerk, parts, requirement.accepted()).await;
+        requirement.check(&outcome)?;
+        Ok(Guard(PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Bare;
+    impl Policy for Bare {}
+
+    struct AdminsOrMachines;
+    impl Policy for AdminsOrMachines {
+        const ACCEPTS: Accepts = Accepts::Many(&[TokenType::SessionToken, TokenType::M2mToken]);
+        const ROLES: &'static [&'static str] = &["org:admin", "org:billing"];
+    }
+
+    struct Everything;
+    impl Policy for Everything {
+        const ACCEPTS: Accepts = Accepts::Any;
+        const ROLES: &'static [&'static str] = &["org:admin"];
+        const PERMISSION: Option<&'static str> = Some("org:invoices:read");
+        const FEATURE: Option<&'static str> = Some("org:reports");
+        const PLAN: Option<&'static str> = Some("pro");
+        const REVERIFICATION: Option<&'static str> = Some("first_factor:30");
+    }
+
+    struct BadReverification;
+    impl Policy for BadReverification {
+        const REVERIFICATION: Option<&'static str> = Some("strictest");
+    }
+
+    #[test]
+    fn bare_policy_is_any_session() {
+        assert_eq!(requirement::<Bare>(), Requirement::new());
+    }
+
+    #[test]
+    fn consts_become_the_requirement() {
+        assert_eq!(
+            requirement::<AdminsOrMachines>(),
+            Requirement::new()
+                .accepts(AcceptsToken::Many(vec![TokenType::SessionToken, TokenType::M2mToken]))
+                .any_of([Has::role("org:admin"), Has::role("org:billing")])
+        );
+        let reverification = "first_factor:30".parse().unwrap();
+        assert_eq!(
+            requirement::<Everything>(),
+            Requirement::new()
+                .accepts(AcceptsToken::Any)
+                .has(Has::permission("org:invoices:read"))
+                .has(Has::feature("org:reports"))
+                .has(Has::plan("pro"))
+                .has(Has::reverification(reverification))
+                .any_of([Has::role("org:admin")])
+        );
+    }
+
+    #[test]
+    fn unparsable_reverification_fails_closed() {
+        assert_eq!(
+            requirement::<BadReverification>(),
+            Requirement::new().has(Has::new())
+        );
+    }
+
+    #[test]
+    fn accepts_forms() {
+        assert_eq!(
+            Accepts::One(TokenType::M2mToken).to_accepts_token(),
+            AcceptsToken::One(TokenType::M2mToken)
+        );
+        assert_eq!(
+            Accepts::Many(&[TokenType::ApiKey]).to_accepts_token(),
+            AcceptsToken::Many(vec![TokenType::ApiKey])
+        );
+        assert_eq!(Accepts::Any.to_accepts_token(), AcceptsToken::Any);
+    }
+}

@@ -1,0 +1,351 @@
+//! Local development mode: a generated key pair, tokens minted with it, and the curl commands
+//! the demo prints. The commands are data ([`DemoCommand`]) and the banner is printed from that
+//! same data, so the tests can run exactly what a user pastes.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clerk_sdk::Clerk;
+use clerk_sdk::testing::TestKeys;
+use http::Method;
+use serde_json::{Value, json};
+
+use super::DemoError;
+
+/// How long the printed tokens stay valid, so they can be pasted for a while.
+pub const TOKEN_LIFETIME: Duration = Duration::from_secs(60 * 60);
+
+/// The `azp` of the token printed as `WRONG_AZP`: a site this demo does not trust.
+pub const WRONG_AUTHORIZED_PARTY: &str = "https://evil.example";
+
+const MEMBER_USER: &str = "user_demo_member";
+const ADMIN_USER: &str = "user_demo_admin";
+const ORG_ID: &str = "org_demo";
+const ORG_SLUG: &str = "demo";
+const MACHINE_ID: &str = "mch_demo";
+/// The header category of Clerk's JWT-format m2m tokens.
+const M2M_CATEGORY: &str = "cl_B7d4PD333AAA";
+
+/// A token the banner exports as a shell variable.
+#[derive(Clone)]
+pub struct DemoToken {
+    /// The shell variable, e.g. `MEMBER`.
+    pub var: &'static str,
+    /// Who the token is for, printed above the `export` line.
+    pub description: &'static str,
+    /// The token itself.
+    pub token: String,
+}
+
+impl fmt::Debug for DemoToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DemoToken")
+            .field("var", &self.var)
+            .field("description", &self.description)
+            .field("token", &format_args!("[{} bytes]", self.token.len()))
+            .finish()
+    }
+}
+
+impl DemoToken {
+    /// The line the banner prints: `export VAR='token'`.
+    pub fn export_line(&self) -> String {
+        format!("export {}='{}'", self.var, self.token)
+    }
+}
+
+/// One printed curl command and the answer it gets.
+#[derive(Clone)]
+pub struct DemoCommand {
+    /// What the command shows, printed above it.
+    pub description: &'static str,
+    /// The HTTP method.
+    pub method: Method,
+    /// The route, e.g. `/me`.
+    pub path: &'static str,
+    /// The shell variable holding the token, if the command sends one.
+    pub token_var: Option<&'static str>,
+    /// The `Authorization` header the command sends: `Bearer <token>`.
+    pub authorization: Option<String>,
+    /// The expected HTTP status.
+    pub expected_status: u16,
+    /// The expected `x-clerk-auth-reason` (rejections only).
+    pub expected_reason: Option<&'static str>,
+    /// The expected JSON body of a successful answer (rejections answer
+    /// `{"error", "reason", "message"}`).
+    pub expected_body: Option<Value>,
+}
+
+impl fmt::Debug for DemoCommand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DemoCommand")
+            .field("description", &self.description)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("token_var", &self.token_var)
+            .field("expected_status", &self.expected_status)
+            .field("expected_reason", &self.expected_reason)
+            .field("expected_body", &self.expected_body)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DemoCommand {
+    /// The command as printed, e.g.
+    /// `curl -i http://127.0.0.1:3000/me -H "Authorization: Bearer $MEMBER"`.
+    pub fn curl(&self, base_url: &str) -> String {
+        let mut line = String::from("curl -i");
+        if self.method != Method::GET {
+            line.push_str(&format!(" -X {}", self.method));
+        }
+        line.push_str(&format!(" {base_url}{}", self.path));
+        if let Some(var) = self.token_var {
+            line.push_str(&format!(" -H \"Authorization: Bearer ${var}\""));
+        }
+        line
+    }
+
+    /// The expected answer in one line: `200 {"user_id":…}` or `401 token-expired`.
+    pub fn expected_answer(&self) -> String {
+        match (&self.expected_body, self.expected_reason) {
+            (_, Some(reason)) => format!("{} {reason}", self.expected_status),
+            (Some(body), None) => format!("{} {body}", self.expected_status),
+            (None, None) => self.expected_status.to_string(),
+        }
+    }
+}
+
+/// Local development mode: a fresh key pair, a [`Clerk`] that trusts only it, and the tokens
+/// and commands the banner prints.
+#[derive(Debug, Clone)]
+pub struct LocalMode {
+    clerk: Clerk,
+    base_url: String,
+    authorized_party: String,
+    tokens: Vec<DemoToken>,
+    commands: Vec<DemoCommand>,
+}
+
+impl LocalMode {
+    /// Local mode for a server listening on `addr`: the authorized party is
+    /// `http://localhost:<port>`, the commands call `http://<addr>`, and the tokens are signed
+    /// with `keys` and valid for [`TOKEN_LIFETIME`].
+    ///
+    /// # Errors
+    /// [`DemoError::TestKit`] if a token cannot be signed, [`DemoError::Config`] if the key is
+    /// refused (neither happens with keys from [`TestKeys::generate`]).
+    pub fn new(keys: &TestKeys, addr: SocketAddr) -> Result<Self, DemoError> {
+        let authorized_party = format!("http://localhost:{}", addr.port());
+        let base_url = format!("http://{addr}");
+        let clerk = Clerk::new(
+            keys.config_builder()
+                .authorized_party(&authorized_party)
+                .build()?,
+        );
+
+        let session = |user: &str, role: &str| {
+            keys.session(user)
+                .authorized_party(&authorized_party)
+                .org_v1(ORG_ID, ORG_SLUG, role, &[])
+                .lifetime(TOKEN_LIFETIME)
+        };
+        let machine = keys
+            .session(MACHINE_ID)
+            .header("cat", M2M_CATEGORY)
+            .without_claim("sid")
+            .without_claim("sts")
+            .claim("jti", "mt_demo")
+            .lifetime(TOKEN_LIFETIME);
+        let tokens = vec![
+            DemoToken {
+                var: "MEMBER",
+                description: "a member of org_demo (user_demo_member, role org:member)",
+                token: session(MEMBER_USER, "org:member").sign()?,
+            },
+            DemoToken {
+                var: "ADMIN",
+                description: "an admin of org_demo (user_demo_admin, role org:admin)",
+                token: session(ADMIN_USER, "org:admin").sign()?,
+            },
+            DemoToken {
+                var: "MACHINE",
+                description: "an m2m caller (machine mch_demo)",
+                token: machine.sign()?,
+            },
+            DemoToken {
+                var: "EXPIRED",
+                description: "the member again, with a token that expired two minutes ago",
+                token: session(MEMBER_USER, "org:member").expired().sign()?,
+            },
+            DemoToken {
+                var: "WRONG_AZP",
+                description: "the member again, with a token issued to https://evil.example",
+                token: session(MEMBER_USER, "org:member")
+                    .authorized_party(WRONG_AUTHORIZED_PARTY)
+                    .sign()?,
+            },
+        ];
+        let commands = commands(&tokens);
+        Ok(LocalMode {
+            clerk,
+            base_url,
+            authorized_party,
+            tokens,
+            commands,
+        })
+    }
+
+    /// The [`Clerk`] that verifies this mode's tokens.
+    pub fn clerk(&self) -> &Clerk {
+        &self.clerk
+    }
+
+    /// `http://<addr>`, the base of every printed command.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The one accepted `azp`, `http://localhost:<port>`.
+    pub fn authorized_party(&self) -> &str {
+        &self.authorized_party
+    }
+
+    /// The exported tokens, in printed order.
+    pub fn tokens(&self) -> &[DemoToken] {
+        &self.tokens
+    }
+
+    /// The printed commands, in printed order.
+    pub fn commands(&self) -> &[DemoCommand] {
+        &self.commands
+    }
+
+    /// What the demo prints in local mode: the notice, the `export` lines and the commands.
+    pub fn banner(&self) -> String {
+        let mut out = String::new();
+        out.push_str(&format!("clerk-sdk demo API listening on {}\n\n", self.base_url));
+        out.push_str(
+            "LOCAL DEVELOPMENT MODE: neither CLERK_JWT_KEY nor CLERK_SECRET_KEY is set, so the demo\n\
+             generated its own RSA key pair and mints its own tokens. Nothing is sent to Clerk, and\n\
+             tokens from a real Clerk instance are refused. Set CLERK_JWT_KEY and\n\
+             CLERK_AUTHORIZED_PARTIES to serve against your instance instead.\n\n",
+        );
+        out.push_str(&format!("  authorized party (azp): {}\n", self.authorized_party));
+        out.push_str(&format!(
+            "  token lifetime:         {} minutes (restart the demo for fresh tokens)\n\n",
+            TOKEN_LIFETIME.as_secs() / 60
+        ));
+        out.push_str("1. Paste these into another shell:\n\n");
+        for token in &self.tokens {
+            out.push_str(&format!("# {}\n{}\n", token.description, token.export_line()));
+        }
+        out.push_str("\n2. Then try these (the answer each should give is in the comment):\n\n");
+        for (i, command) in self.commands.iter().enumerate() {
+            out.push_str(&format!(
+                "# {}. {} -> {}\n{}\n",
+                i + 1,
+                command.description,
+                command.expected_answer(),
+                command.curl(&self.base_url)
+            ));
+        }
+        out.push_str(
+            "\nRejections carry WWW-Authenticate, x-clerk-auth-status, x-clerk-auth-reason and\n\
+             x-clerk-auth-message headers and a {\"error\", \"reason\", \"message\"} body.\n\
+             Requests are logged on stderr with Authorization marked sensitive. Ctrl-C stops the demo.\n",
+        );
+        out
+    }
+}
+
+/// The printed commands, in order, with the answers the README's walk-through documents.
+fn commands(tokens: &[DemoToken]) -> Vec<DemoCommand> {
+    let bearer = |var: &str| {
+        tokens
+            .iter()
+            .find(|t| t.var == var)
+            .map(|t| format!("Bearer {}", t.token))
+    };
+    let ok = |description, path, var: Option<&'static str>, body: Value| DemoCommand {
+        description,
+        method: Method::GET,
+        path,
+        token_var: var,
+        authorization: var.and_then(bearer),
+        expected_status: 200,
+        expected_reason: None,
+        expected_body: Some(body),
+    };
+    let rejected = |description, path, var: Option<&'static str>, status, reason| DemoCommand {
+        description,
+        method: Method::GET,
+        path,
+        token_var: var,
+        authorization: var.and_then(bearer),
+        expected_status: status,
+        expected_reason: Some(reason),
+        expected_body: None,
+    };
+    vec![
+        ok(
+            "anyone may call /public",
+            "/public",
+            None,
+            json!({ "message": "public: no sign-in needed" }),
+        ),
+        rejected("/me without a token", "/me", None, 401, "session-token-missing"),
+        ok(
+            "/me as the member",
+            "/me",
+            Some("MEMBER"),
+            json!({ "user_id": MEMBER_USER, "org_id": ORG_ID, "org_role": "org:member" }),
+        ),
+        rejected(
+            "/admin as the member",
+            "/admin",
+            Some("MEMBER"),
+            403,
+            "insufficient-scope",
+        ),
+        ok(
+            "/admin as the admin",
+            "/admin",
+            Some("ADMIN"),
+            json!({ "message": "welcome, org admin", "user_id": ADMIN_USER, "org_id": ORG_ID }),
+        ),
+        ok(
+            "/machine as the m2m caller",
+            "/machine",
+            Some("MACHINE"),
+            json!({ "machine_id": MACHINE_ID, "token_type": "m2m_token" }),
+        ),
+        rejected(
+            "/me as the m2m caller",
+            "/me",
+            Some("MACHINE"),
+            401,
+            "token-type-mismatch",
+        ),
+        ok(
+            "/either as the m2m caller",
+            "/either",
+            Some("MACHINE"),
+            json!({ "caller": "machine", "machine_id": MACHINE_ID }),
+        ),
+        rejected(
+            "/me with an expired token",
+            "/me",
+            Some("EXPIRED"),
+            401,
+            "token-expired",
+        ),
+        rejected(
+            "/me with a token for another site",
+            "/me",
+            Some("WRONG_AZP"),
+            401,
+            "token-invalid-authorized-parties",
+        ),
+    ]
+}

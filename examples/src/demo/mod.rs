@@ -1,0 +1,135 @@
+//! The demo API (`cargo run --example demo`, issue 3 item 2): an axum service protected by
+//! `clerk-sdk`, the README's main command.
+//!
+//! The logic lives here, in the library, so that the binary (`examples/demo/main.rs`) and the
+//! end-to-end tests (`tests/demo_*.rs`) run the same code: [`router`] builds the service,
+//! [`serve`] runs it on a listener until a shutdown future resolves, [`LocalMode`] holds the
+//! generated key pair and the curl commands printed in local development mode, and [`Cli`]
+//! reads the command line.
+//!
+//! One file per job: `routes` (the router and its handlers), `local` (local development mode:
+//! tokens, commands and the banner), `cli` (arguments, `PORT`, and the choice of mode).
+//!
+//! Routes, all `GET`:
+//!
+//! | path | who may call | answer |
+//! |---|---|---|
+//! | `/public` | anyone | `{"message"}` |
+//! | `/me` | any signed-in session | `{"user_id", "org_id", "org_role"}` |
+//! | `/admin` | a session whose org role is `org:admin` | `{"message", "user_id", "org_id"}` |
+//! | `/machine` | an m2m token | `{"machine_id", "token_type"}` |
+//! | `/either` | a session or an m2m token | `{"caller": "session", "user_id"}` or `{"caller": "machine", "machine_id"}` |
+//!
+//! Everything else is answered by `clerk-sdk`'s rejection: 401, 403 or 503 with
+//! `WWW-Authenticate`, `x-clerk-auth-*` headers and a `{"error", "reason", "message"}` body.
+
+mod cli;
+mod local;
+mod routes;
+
+pub use cli::{Cli, DEFAULT_PORT, Mode, USAGE, clerk_env_present};
+pub use local::{DemoCommand, DemoToken, LocalMode, TOKEN_LIFETIME, WRONG_AUTHORIZED_PARTY};
+pub use routes::{ADMIN_ROLE, router};
+
+use std::fmt;
+use std::future::Future;
+use std::io::Write;
+use std::net::{Ipv4Addr, SocketAddr};
+
+use tokio::net::TcpListener;
+
+/// The whole demo: listens on `127.0.0.1:<port>`, picks the [`Mode`] from the environment,
+/// writes its banner to `out`, and serves until `shutdown` resolves.
+///
+/// # Errors
+/// [`DemoError::Listen`] when the port cannot be bound, the [`Mode::from_env`] errors, and
+/// [`DemoError::Io`] when the server fails.
+pub async fn run(
+    port: u16,
+    out: &mut (dyn Write + Send),
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), DemoError> {
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| DemoError::Listen(addr, e))?;
+    let addr = listener.local_addr()?;
+    let mode = Mode::from_env(addr)?;
+    // The banner is a convenience: a closed stdout must not stop the server.
+    let _ = out.write_all(mode.banner(&format!("http://{addr}")).as_bytes());
+    let _ = out.flush();
+    tracing::info!(%addr, local = matches!(mode, Mode::Local(_)), "demo listening");
+    serve(listener, router(mode.clerk().clone()), shutdown).await?;
+    tracing::info!("demo stopped");
+    Ok(())
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves, then lets in-flight requests finish
+/// (graceful shutdown).
+///
+/// # Errors
+/// The I/O error that stopped the server.
+pub async fn serve(
+    listener: TcpListener,
+    app: axum::Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+/// Why the demo could not start. Never contains a token or a secret.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum DemoError {
+    /// A bad command line or `PORT` value.
+    Usage(String),
+    /// The Clerk settings in the environment were refused.
+    Config(clerk_sdk::ConfigError),
+    /// Local mode could not generate its key pair or sign a token.
+    TestKit(clerk_sdk::testing::TestKitError),
+    /// The listener could not be bound to this address.
+    Listen(SocketAddr, std::io::Error),
+    /// The server failed.
+    Io(std::io::Error),
+}
+
+impl fmt::Display for DemoError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DemoError::Usage(message) => write!(f, "{message} (try --help)"),
+            DemoError::Config(e) => write!(f, "the Clerk settings in the environment were refused: {e}"),
+            DemoError::TestKit(e) => write!(f, "local mode could not make its tokens: {e}"),
+            DemoError::Listen(addr, e) => write!(f, "cannot listen on {addr}: {e}"),
+            DemoError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for DemoError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            DemoError::Usage(_) => None,
+            DemoError::Config(e) => Some(e),
+            DemoError::TestKit(e) => Some(e),
+            DemoError::Listen(_, e) | DemoError::Io(e) => Some(e),
+        }
+    }
+}
+
+impl From<clerk_sdk::ConfigError> for DemoError {
+    fn from(e: clerk_sdk::ConfigError) -> Self {
+        DemoError::Config(e)
+    }
+}
+
+impl From<clerk_sdk::testing::TestKitError> for DemoError {
+    fn from(e: clerk_sdk::testing::TestKitError) -> Self {
+        DemoError::TestKit(e)
+    }
+}
+
+impl From<std::io::Error> for DemoError {
+    fn from(e: std::io::Error) -> Self {
+        DemoError::Io(e)
+    }
+}

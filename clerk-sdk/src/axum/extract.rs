@@ -100,11 +100,7 @@ where
     type Rejection = ClerkRejection;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Option<Self>, Self::Rejection> {
-        match <ClerkSession as FromRequestParts<S>>::from_request_parts(parts, state).await {
-            Ok(session) => Ok(Some(session)),
-            Err(rejection) if undecidable(&rejection) => Err(rejection),
-            Err(_) => Ok(None),
-        }
+        optional(<ClerkSession as FromRequestParts<S>>::from_request_parts(parts, state).await)
     }
 }
 
@@ -139,11 +135,17 @@ where
     type Rejection = ClerkRejection;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Option<Self>, Self::Rejection> {
-        match <ClerkMachine as FromRequestParts<S>>::from_request_parts(parts, state).await {
-            Ok(machine) => Ok(Some(machine)),
-            Err(rejection) if undecidable(&rejection) => Err(rejection),
-            Err(_) => Ok(None),
-        }
+        optional(<ClerkMachine as FromRequestParts<S>>::from_request_parts(parts, state).await)
+    }
+}
+
+/// The `Option` form: `None` for a caller without a valid credential, but keys unavailable or
+/// a misconfigured server still reject (an outage must not look like an anonymous caller).
+fn optional<T>(extracted: Result<T, ClerkRejection>) -> Result<Option<T>, ClerkRejection> {
+    match extracted {
+        Ok(value) => Ok(Some(value)),
+        Err(rejection) if undecidable(&rejection) => Err(rejection),
+        Err(_) => Ok(None),
     }
 }
 

@@ -56,6 +56,7 @@ mod policy;
 mod publishable_key;
 mod secret;
 mod token;
+mod webhook;
 
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
@@ -79,6 +80,12 @@ pub use publishable_key::{InstanceType, PublishableKey, PublishableKeyError};
 pub use secret::SecretKey;
 pub use token::jwt::{MAX_TOKEN_LEN, MalformedToken};
 pub use token::{AcceptsToken, TokenType, UnknownTokenType, detect_token_type};
+pub use webhook::{
+    DEFAULT_WEBHOOK_MAX_BODY_LEN, DEFAULT_WEBHOOK_TOLERANCE, DeletedObjectData, EmailAddressData, EventType,
+    InMemoryReplayStore, OrganizationData, OrganizationInvitationData, OrganizationMembershipData,
+    PayloadError, PhoneNumberData, PublicUserData, ReplayStore, SessionData, UserData, VerifiedMessage,
+    Webhook, WebhookError, WebhookEvent,
+};
 
 #[cfg(feature = "macros")]
 #[cfg_attr(docsrs, doc(cfg(feature = "macros")))]

@@ -3,12 +3,12 @@
 //!
 //! Uses `http` types only; framework adapters build on it.
 
-mod request;
+pub(crate) mod request;
 mod session;
 
 pub use session::{SessionAuth, SessionClaims};
 
-pub(crate) use request::{authenticate, no_credential};
+pub(crate) use request::authenticate;
 
 use std::fmt;
 

@@ -51,12 +51,19 @@ pub(crate) async fn authenticate(
 /// missing header as a session token); `session-token-missing` otherwise.
 pub(crate) fn no_credential(accepts: &AcceptsToken) -> RequestState {
     match accepts {
-        AcceptsToken::One(t) if t.is_machine() => RequestState::signed_out(SignedOutReason::NoTokenInHeader, Some(*t)),
+        AcceptsToken::One(t) if t.is_machine() => {
+            RequestState::signed_out(SignedOutReason::NoTokenInHeader, Some(*t))
+        }
         _ if !accepts.accepts(TokenType::SessionToken) => RequestState::signed_out(
-            SignedOutReason::TokenTypeMismatch { found: TokenType::SessionToken },
+            SignedOutReason::TokenTypeMismatch {
+                found: TokenType::SessionToken,
+            },
             None,
         ),
-        _ => RequestState::signed_out(SignedOutReason::SessionTokenMissing, Some(TokenType::SessionToken)),
+        _ => RequestState::signed_out(
+            SignedOutReason::SessionTokenMissing,
+            Some(TokenType::SessionToken),
+        ),
     }
 }
 

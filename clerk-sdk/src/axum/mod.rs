@@ -92,13 +92,16 @@ pub(crate) async fn outcome(
                 Some(Arc::clone(&verified.state))
             }
             // No header: the cookie was read iff session tokens were accepted before.
-            Some(R::SessionTokenMissing) => Some(Arc::new(crate::auth::no_credential(accepts))),
+            Some(R::SessionTokenMissing) => Some(Arc::new(crate::auth::request::no_credential(accepts))),
             Some(R::NoTokenInHeader) if !accepts.accepts(TokenType::SessionToken) => {
-                Some(Arc::new(crate::auth::no_credential(accepts)))
+                Some(Arc::new(crate::auth::request::no_credential(accepts)))
             }
-            Some(R::TokenTypeMismatch { found }) if !accepts.accepts(*found) => Some(Arc::new(
-                crate::RequestState::signed_out(R::TokenTypeMismatch { found: *found }, accepts.mismatch_type()),
-            )),
+            Some(R::TokenTypeMismatch { found }) if !accepts.accepts(*found) => {
+                Some(Arc::new(crate::RequestState::signed_out(
+                    R::TokenTypeMismatch { found: *found },
+                    accepts.mismatch_type(),
+                )))
+            }
             Some(_) => None,
         };
         if let Some(state) = derived {
@@ -109,6 +112,9 @@ pub(crate) async fn outcome(
         Ok(state) => Arc::new(state),
         Err(never) => match never {},
     };
-    parts.extensions.insert(Verified { accepts: accepts.clone(), state: Arc::clone(&state) });
+    parts.extensions.insert(Verified {
+        accepts: accepts.clone(),
+        state: Arc::clone(&state),
+    });
     state
 }

@@ -111,7 +111,11 @@ impl IntoResponse for ClerkRejection {
         let headers = response.headers_mut();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         // A 403 goes to a caller whose credential was valid.
-        let status = if self.denial.kind() == DenialKind::Forbidden { "signed-in" } else { "signed-out" };
+        let status = if self.denial.kind() == DenialKind::Forbidden {
+            "signed-in"
+        } else {
+            "signed-out"
+        };
         headers.insert("x-clerk-auth-status", HeaderValue::from_static(status));
         headers.insert("x-clerk-auth-reason", header_text(self.denial.reason()));
         if !self.public_message().is_empty() {

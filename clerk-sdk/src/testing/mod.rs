@@ -554,3 +554,49 @@ mod num_bits {
         }
     }
 }
+
+/// Signs a webhook as Clerk does and returns the `svix-id`, `svix-timestamp` and
+/// `svix-signature` headers, ready to send with `body` to your webhook route.
+///
+/// Any secret (`whsec_…`), id, timestamp (seconds) and body bytes; a verifier with the same
+/// secret and a clock within its tolerance of `timestamp_s` accepts the result.
+///
+/// ```
+/// use clerk_sdk::testing::sign_webhook;
+/// use clerk_sdk::{EventType, FixedClock, Webhook};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let secret = "whsec_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcY";
+/// let body = br#"{"type":"user.created","object":"event","data":{"id":"user_1"}}"#;
+/// let headers = sign_webhook(secret, "msg_1", 1_700_000_000, body)?;
+///
+/// let webhook = Webhook::new(secret)?.clock(FixedClock::new(1_700_000_000_000));
+/// assert_eq!(webhook.verify(&headers, body)?.event_type, EventType::UserCreated);
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+/// `webhook-secret-invalid` for a malformed secret; `webhook-header-invalid` when `id` cannot
+/// be a header value (control characters).
+pub fn sign_webhook(
+    secret: &str,
+    id: &str,
+    timestamp_s: i64,
+    body: &[u8],
+) -> Result<http::HeaderMap, crate::WebhookError> {
+    let webhook = crate::Webhook::new(secret)?;
+    let value = |text: String, name: &'static str| {
+        http::HeaderValue::try_from(text).map_err(|_| crate::WebhookError::InvalidHeader(name))
+    };
+    let mut headers = http::HeaderMap::new();
+    headers.insert("svix-id", value(id.to_owned(), "svix-id")?);
+    headers.insert(
+        "svix-timestamp",
+        value(timestamp_s.to_string(), "svix-timestamp")?,
+    );
+    headers.insert(
+        "svix-signature",
+        value(webhook.sign(id, timestamp_s, body), "svix-signature")?,
+    );
+    Ok(headers)
+}

@@ -289,3 +289,57 @@ async fn keys_unavailable_is_503() {
         StatusCode::SERVICE_UNAVAILABLE
     );
 }
+
+#[tokio::test]
+async fn webhook_extractor() {
+    use axum::routing::post;
+    use clerk_sdk::Webhook;
+    use clerk_sdk::axum::ClerkWebhook;
+
+    const SECRET: &str = "whsec_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcY";
+    let webhook = Webhook::new(SECRET).unwrap().max_body_len(1024);
+    let app = Router::new()
+        .route(
+            "/webhooks/clerk",
+            post(|ClerkWebhook(event): ClerkWebhook| async move { event.event_type.to_string() }),
+        )
+        .with_state(webhook);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let send = |body: Vec<u8>, headers: http::HeaderMap| {
+        let app = app.clone();
+        async move {
+            let mut request = Request::post("/webhooks/clerk").body(Body::from(body)).unwrap();
+            request.headers_mut().extend(headers);
+            let response = app.oneshot(request).await.unwrap();
+            let status = response.status();
+            let reason = response.into_body().collect().await.unwrap().to_bytes();
+            (status, String::from_utf8_lossy(&reason).into_owned())
+        }
+    };
+    let body = br#"{"type":"user.created","object":"event","data":{"id":"user_1"}}"#.to_vec();
+    let headers = clerk_sdk::testing::sign_webhook(SECRET, "msg_1", now, &body).unwrap();
+    assert_eq!(
+        send(body.clone(), headers.clone()).await,
+        (StatusCode::OK, "user.created".to_owned())
+    );
+
+    let mut tampered = body.clone();
+    tampered.push(b' ');
+    let (status, text) = send(tampered, headers.clone()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(text.contains("webhook-no-matching-signature"), "{text}");
+
+    let (status, text) = send(body.clone(), http::HeaderMap::new()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(text.contains("webhook-headers-missing"), "{text}");
+
+    let big = vec![b'x'; 2048];
+    let big_headers = clerk_sdk::testing::sign_webhook(SECRET, "msg_2", now, &big).unwrap();
+    assert_eq!(send(big, big_headers).await.0, StatusCode::PAYLOAD_TOO_LARGE);
+
+    let old = clerk_sdk::testing::sign_webhook(SECRET, "msg_3", now - 3600, &body).unwrap();
+    assert_eq!(send(body, old).await.0, StatusCode::UNAUTHORIZED);
+}

@@ -55,10 +55,12 @@ mod extract;
 pub(crate) mod guard;
 mod layer;
 mod rejection;
+mod webhook;
 
 pub use extract::{ClerkAuth, ClerkMachine, ClerkSession};
 pub use layer::{ClerkLayer, ClerkService, RequireLayer, RequireService};
 pub use rejection::ClerkRejection;
+pub use webhook::{ClerkWebhook, WebhookRejection};
 
 /// What the layer or the first extractor stored in the request extensions.
 #[derive(Debug, Clone)]

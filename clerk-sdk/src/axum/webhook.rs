@@ -1,0 +1,108 @@
+//! [`ClerkWebhook`]: an extractor that reads the raw body (size-limited) and verifies it as a
+//! Clerk webhook with the [`Webhook`] from the router state.
+
+use axum::body::Body;
+use axum::extract::{FromRef, FromRequest};
+use axum::response::{IntoResponse, Response};
+use http::header::CONTENT_TYPE;
+use http::{HeaderValue, Request, StatusCode};
+
+use crate::webhook::{Webhook, WebhookError, WebhookEvent};
+
+/// A verified Clerk webhook event. Takes the request body, so it must be the last extractor.
+///
+/// Needs `Webhook: FromRef<S>` (put a [`Webhook`] in your router state). Answers 400 for a
+/// malformed request, 401 for a bad signature, a timestamp outside the tolerance or a
+/// replayed message, 413 for a body over the limit, and 500 when the secret is unusable.
+///
+/// ```
+/// use axum::{Router, routing::post};
+/// use clerk_sdk::Webhook;
+/// use clerk_sdk::axum::ClerkWebhook;
+///
+/// async fn clerk_events(ClerkWebhook(event): ClerkWebhook) -> &'static str {
+///     println!("received {}", event.event_type);
+///     "ok"
+/// }
+///
+/// fn routes(webhook: Webhook) -> Router {
+///     Router::new().route("/webhooks/clerk", post(clerk_events)).with_state(webhook)
+/// }
+/// # let _ = routes;
+/// ```
+#[derive(Debug, Clone)]
+pub struct ClerkWebhook(pub WebhookEvent);
+
+/// Why a webhook request was refused, as an HTTP response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookRejection {
+    error: WebhookError,
+}
+
+impl WebhookRejection {
+    /// The verification error.
+    pub fn error(&self) -> &WebhookError {
+        &self.error
+    }
+
+    /// 400, 401, 413 or 500 (see [`ClerkWebhook`]).
+    pub fn status(&self) -> StatusCode {
+        match &self.error {
+            WebhookError::TimestampTooOld { .. }
+            | WebhookError::TimestampTooNew { .. }
+            | WebhookError::NoMatchingSignature
+            | WebhookError::Replayed => StatusCode::UNAUTHORIZED,
+            WebhookError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            WebhookError::MissingSecret | WebhookError::InvalidSecret => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::BAD_REQUEST,
+        }
+    }
+}
+
+impl IntoResponse for WebhookRejection {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::error!(target: "clerk_sdk::axum", reason = self.error.reason(), "webhook refused: secret unusable");
+        } else {
+            tracing::debug!(target: "clerk_sdk::axum", reason = self.error.reason(), status = status.as_u16(), "webhook refused");
+        }
+        let body = serde_json::json!({
+            "error": if status == StatusCode::UNAUTHORIZED { "invalid_signature" } else { "invalid_request" },
+            "reason": self.error.reason(),
+            "message": self.error.to_string(),
+        });
+        let mut response = (status, body.to_string()).into_response();
+        response
+            .headers_mut()
+            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        response
+    }
+}
+
+impl<S> FromRequest<S> for ClerkWebhook
+where
+    Webhook: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = WebhookRejection;
+
+    async fn from_request(request: Request<Body>, state: &S) -> Result<Self, Self::Rejection> {
+        let webhook = Webhook::from_ref(state);
+        let limit = webhook.max_body_len_value();
+        let (parts, body) = request.into_parts();
+        // Reading stops one byte past the limit: a larger body is never buffered whole.
+        let bytes = axum::body::to_bytes(body, limit.saturating_add(1))
+            .await
+            .map_err(|_| WebhookRejection {
+                error: WebhookError::BodyTooLarge {
+                    len: limit.saturating_add(1),
+                    limit,
+                },
+            })?;
+        webhook
+            .verify(&parts.headers, &bytes)
+            .map(ClerkWebhook)
+            .map_err(|error| WebhookRejection { error })
+    }
+}

@@ -18,6 +18,8 @@
 //! - `authenticate_request/warm_jwks`: the same request through a `Clerk` in JWKS mode (no JWT
 //!   key) whose key cache was warmed from a loopback `MockClerkApi`: the per-request cost of
 //!   keys fetched from the Backend API, next to the PEM path above.
+//! - `webhook/verify_2kib`: [`Webhook::verify`] of a signed 2 KiB `user.updated` body
+//!   (signature check and envelope parsing), the per-delivery cost of a webhook endpoint.
 //! - `has/role_and_permission`: [`SessionAuth::has`] with a role and a permission requirement
 //!   on the session the first benchmark produces; the authorization check handlers run after
 //!   authentication.
@@ -54,7 +56,7 @@ use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use clerk_sdk::testing::{MockClerkApi, TestKeys};
-use clerk_sdk::{Clerk, ClerkConfig, Has, SessionAuth};
+use clerk_sdk::{Clerk, ClerkConfig, Has, SessionAuth, Webhook};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 /// The origin the config accepts and the token names in `azp`.
@@ -76,6 +78,9 @@ struct Fixture {
     check: Has,
     /// A `Clerk` in JWKS mode whose cache is warm, and the runtime its mock API lives on.
     jwks_clerk: Clerk,
+    webhook: Webhook,
+    webhook_headers: http::HeaderMap,
+    webhook_body: Vec<u8>,
     _runtime: tokio::runtime::Runtime,
     _mock: MockClerkApi,
 }
@@ -166,7 +171,25 @@ fn fixture() -> Result<Fixture, Box<dyn Error>> {
         Ok((mock, jwks_clerk))
     })?;
 
+    // A 2 KiB webhook, signed now and checked once.
+    let secret = "whsec_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcY";
+    let webhook = Webhook::new(secret)?;
+    let padding = "x".repeat(2048 - 120);
+    let webhook_body =
+        format!(r#"{{"type":"user.updated","object":"event","data":{{"id":"user_1","bio":"{padding}"}}}}"#);
+    let webhook_body = webhook_body.into_bytes();
+    let now_s = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_secs(),
+    )?;
+    let webhook_headers = clerk_sdk::testing::sign_webhook(secret, "msg_bench", now_s, &webhook_body)?;
+    webhook.verify(&webhook_headers, &webhook_body)?;
+
     Ok(Fixture {
+        webhook,
+        webhook_headers,
+        webhook_body,
         jwks_clerk,
         _runtime: runtime,
         _mock: mock,
@@ -213,6 +236,16 @@ fn authenticate(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     group.bench_function("valid", |b| {
         b.iter(|| ready(f.clerk.verify_token(black_box(&f.token))));
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("webhook");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("verify_2kib", |b| {
+        b.iter(|| {
+            f.webhook
+                .verify(black_box(&f.webhook_headers), black_box(&f.webhook_body))
+        });
     });
     group.finish();
 

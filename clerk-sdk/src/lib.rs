@@ -29,13 +29,32 @@
 //! 12. **Out of scope**: the browser handshake, satellite domains, proxy URLs, dev-browser
 //!     cookies, telemetry and the refresh-cookie flow. The `__session` cookie is read as a
 //!     plain token source.
+//! 13. **The JWKS cache survives outages and floods** ([`JwksPolicy`]): one cache per
+//!     [`Clerk`] (never process-global), a hard TTL, single-flight fetches, a throttle on
+//!     unknown-`kid` refetches, a failure backoff, a bounded stale-while-error window, timeouts,
+//!     and retries only for network errors, 5xx and 429 (never 401). Fetched key sets replace
+//!     the cached one (upstream merges, so a removed key keeps verifying). When keys cannot be
+//!     had the reason is `jwk-remote-failed-to-load` with a message saying why, never
+//!     `unexpected-error` with an empty message. A token without `kid` is `jwk-kid-mismatch`
+//!     without a fetch.
+//! 14. **Machine answers are checked**: a `200` whose `revoked` or `expired` flag is set is
+//!     `token-invalid`. JSON answers are accepted with parameters on the content type
+//!     (`application/json; charset=utf-8`). Verify calls have a 5 s timeout. A JWT-format
+//!     machine token whose keys cannot be fetched keeps `jwk-remote-failed-to-load` /
+//!     `secret-key-invalid` (upstream: `token-verification-failed`), so that adapters fail
+//!     closed with 503 rather than 401.
+//! 15. **Webhooks** ([`Webhook`]) accept both `svix-*` and `webhook-*` header names, take the
+//!     body as raw bytes, accept only integer-second timestamps, and return typed errors with
+//!     stable reasons; a malformed secret is an error at construction.
 //!
 //! # Layout
 //!
 //! One module per job: `config` (settings, validated once), `clerk` (the handle), `token`
 //! (types, extraction, decoding, session verification), `claims` (claims → org fields),
-//! `authorization` (`has()`), `auth` (the request decision), `jwt_key` and `publishable_key`
-//! (key parsing), `error` (one enum per boundary), `testing` (the test kit).
+//! `authorization` (`has()`), `auth` (the request decision), `policy` (route requirements),
+//! `jwks` (the key cache), `backend` (the Backend API client), `machine` (machine tokens),
+//! `webhook`, `jwt_key` and `publishable_key` (key parsing), `error` (one enum per boundary),
+//! `axum` (the framework adapter), `testing` (the test kit and `MockClerkApi`).
 
 mod auth;
 mod authorization;

@@ -105,6 +105,9 @@ pub trait ClerkState {
     fn clerk(&self) -> Clerk;
 }
 
+// `do_not_recommend`: report a failure as `S: ClerkState` (with the advice above) rather
+// than as the bare `Clerk: FromRef<S>` this impl needs.
+#[diagnostic::do_not_recommend]
 impl<S> ClerkState for S
 where
     Clerk: FromRef<S>,
@@ -179,7 +182,10 @@ mod tests {
         assert_eq!(
             requirement::<AdminsOrMachines>(),
             Requirement::new()
-                .accepts(AcceptsToken::Many(vec![TokenType::SessionToken, TokenType::M2mToken]))
+                .accepts(AcceptsToken::Many(vec![
+                    TokenType::SessionToken,
+                    TokenType::M2mToken
+                ]))
                 .any_of([Has::role("org:admin"), Has::role("org:billing")])
         );
         let reverification = "first_factor:30".parse().unwrap();

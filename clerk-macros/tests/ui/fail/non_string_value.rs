@@ -1,0 +1,7 @@
+// Values are string literals.
+use clerk_sdk::clerk_protected;
+
+#[clerk_protected(role = admin)]
+async fn handler() {}
+
+fn main() {}

@@ -223,7 +223,11 @@ pub fn rejection_mismatches(answer: &Answer, status: u16, reason: &str) -> Vec<S
     let message = answer.json["message"].as_str().unwrap_or_default();
     check(!message.is_empty(), "empty body message".to_owned());
     // A 403 answers a valid credential: signed in, but not allowed.
-    let want_status = if code == "insufficient_scope" { "signed-in" } else { "signed-out" };
+    let want_status = if code == "insufficient_scope" {
+        "signed-in"
+    } else {
+        "signed-out"
+    };
     check(
         answer.header("x-clerk-auth-status") == Some(want_status),
         format!("x-clerk-auth-status {:?}", answer.header("x-clerk-auth-status")),

@@ -1,20 +1,26 @@
-//! The curl commands `cargo run --example demo` prints in local mode (issue 3, "Done when"):
-//! each one, sent as the equivalent reqwest request to the demo running in-process, gives the
-//! answer the README's walk-through table documents, and the README shows the real printed
-//! output.
+//! The curl commands `cargo run --example demo` prints in local mode (issue 3, "Done when";
+//! the signed webhook: issue 5, item 3): each one, sent as the equivalent reqwest request to the
+//! demo running in-process, gives the answer the README's walk-through table documents, and the
+//! README shows the real printed output.
 
 use std::net::SocketAddr;
 
-use clerk_examples::demo::{DemoCommand, LocalMode, router};
+use clerk_examples::demo::{DemoCommand, LocalMode, WEBHOOK_MESSAGE_ID, WEBHOOK_PATH, app};
 use clerk_integration_tests::{
-    Answer, TestServer, bind, client, leaks, rejection_mismatches, send, success_mismatches, test_keys,
+    Answer, TestServer, bind, client, leaks, rejection_mismatches, send_command, success_mismatches,
+    test_keys, webhook_rejection_mismatches,
 };
+use http::Method;
 use serde_json::Value;
 
 const README: &str = include_str!("../README.md");
 
 /// The characters of a token the README keeps; the rest is replaced by `…`.
 const SHOWN_TOKEN_CHARS: usize = 20;
+
+/// How the README shows the webhook command's headers that change every run (the signing time
+/// and the signature over it): `(header, shown value)`.
+const WEBHOOK_PLACEHOLDERS: [(&str, &str); 2] = [("svix-timestamp", "…"), ("svix-signature", "v1,…")];
 
 /// One row of the README's walk-through table.
 #[derive(Debug)]
@@ -130,12 +136,21 @@ fn row_mismatches(row: &Row, command: &DemoCommand, answer: &Answer) -> Vec<Stri
     out
 }
 
-/// A running demo in local mode, as `cargo run --example demo` starts it (on a free port).
+/// A running demo in local mode, as `cargo run --example demo` starts it (on a free port),
+/// webhook route included.
 async fn start_demo() -> (LocalMode, TestServer) {
     let (listener, addr) = bind().await;
     let mode = LocalMode::new(test_keys(), addr).expect("local mode");
-    let server = TestServer::start(listener, router(mode.clerk().clone()));
+    let server = TestServer::start(listener, app(mode.clerk().clone(), Some(mode.webhook().clone())));
     (mode, server)
+}
+
+/// The printed webhook command.
+fn webhook_command(mode: &LocalMode) -> &DemoCommand {
+    mode.commands()
+        .iter()
+        .find(|c| c.path == WEBHOOK_PATH)
+        .expect("a printed webhook command")
 }
 
 #[tokio::test]
@@ -173,14 +188,7 @@ async fn printed_commands_answer_as_the_readme_says() {
             "{label}: the request sends the exported token"
         );
 
-        let url = format!("{}{}", mode.base_url(), command.path);
-        let answer = send(
-            &client,
-            command.method.clone(),
-            &url,
-            command.authorization.as_deref(),
-        )
-        .await;
+        let answer = send_command(&client, mode.base_url(), command).await;
         let mut problems = match (&command.expected_body, command.expected_reason) {
             (Some(body), None) => success_mismatches(&answer, body),
             (_, Some(reason)) => rejection_mismatches(&answer, command.expected_status, reason),
@@ -191,6 +199,74 @@ async fn printed_commands_answer_as_the_readme_says() {
         failures.extend(problems.into_iter().map(|p| format!("{label}: {p}")));
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+
+    // The banner says the webhook command is accepted once: pasted again, it is a replay.
+    let again = send_command(&client, mode.base_url(), webhook_command(&mode)).await;
+    let problems = webhook_rejection_mismatches(&again, 401, "webhook-replayed");
+    assert!(problems.is_empty(), "the webhook sent again: {problems:?}");
+    assert!(
+        banner.contains("sent again, it answers 401 webhook-replayed"),
+        "{banner}"
+    );
+}
+
+#[tokio::test]
+async fn printed_webhook_command_is_signed_and_fresh() {
+    let (mode, _server) = start_demo().await;
+    let command = webhook_command(&mode);
+    assert_eq!(command.method, Method::POST);
+    assert_eq!(
+        (command.token_var, command.authorization.as_deref()),
+        (None, None)
+    );
+    let names: Vec<&str> = command.headers.iter().map(|(name, _)| *name).collect();
+    assert_eq!(
+        names,
+        ["svix-id", "svix-timestamp", "svix-signature", "content-type"]
+    );
+    let header = |name: &str| {
+        command
+            .headers
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+            .expect("a header")
+    };
+    assert_eq!(header("svix-id"), WEBHOOK_MESSAGE_ID);
+    assert!(header("svix-signature").starts_with("v1,"));
+    let signed_at: u64 = header("svix-timestamp").parse().expect("integer seconds");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs();
+    assert!(now.abs_diff(signed_at) <= 60, "signed at {signed_at}, now {now}");
+    // curl sends the body as given and POSTs because of it; no -X needed.
+    let curl = command.curl(mode.base_url());
+    assert!(
+        curl.starts_with(&format!("curl -i {}{WEBHOOK_PATH} \\\n", mode.base_url())),
+        "{curl}"
+    );
+    let body = command.body.as_deref().expect("a body");
+    assert!(curl.ends_with(&format!("--data-raw '{body}'")), "{curl}");
+    assert!(!body.contains('\''), "the body must fit in single quotes");
+    let event: Value = serde_json::from_str(body).expect("a JSON body");
+    assert_eq!(event["type"], "user.created");
+    // The verifier is this run's: the command verifies with it, offline.
+    let mut headers = http::HeaderMap::new();
+    for (name, value) in &command.headers {
+        headers.insert(*name, value.parse().expect("a header value"));
+    }
+    let fresh = mode
+        .webhook()
+        .clone()
+        .replay_store(std::sync::Arc::new(clerk_sdk::InMemoryReplayStore::new(1)));
+    assert_eq!(
+        fresh
+            .verify(&headers, body.as_bytes())
+            .expect("the printed command verifies")
+            .event_type,
+        clerk_sdk::EventType::UserCreated
+    );
 }
 
 #[tokio::test]
@@ -204,7 +280,7 @@ async fn local_mode_covers_the_issues_callers() {
         "authorized party (azp): http://localhost:{}",
         server_port(&mode)
     )));
-    for path in ["/public", "/me", "/admin", "/machine", "/either"] {
+    for path in ["/public", "/me", "/admin", "/machine", "/either", WEBHOOK_PATH] {
         assert!(
             mode.commands().iter().any(|c| c.path == path),
             "no printed command calls {path}"
@@ -220,7 +296,8 @@ fn server_port(mode: &LocalMode) -> u16 {
         .expect("a port in the base URL")
 }
 
-/// The README's sample output is the banner of a demo on port 3000, tokens shortened.
+/// The README's sample output is the banner of a demo on port 3000, tokens shortened and the
+/// webhook's timestamp and signature replaced by placeholders.
 #[test]
 fn readme_shows_the_printed_output() {
     let addr: SocketAddr = "127.0.0.1:3000".parse().expect("address");
@@ -229,6 +306,13 @@ fn readme_shows_the_printed_output() {
     for token in mode.tokens() {
         let shown: String = token.token.chars().take(SHOWN_TOKEN_CHARS).collect();
         banner = banner.replace(&token.token, &format!("{shown}…"));
+    }
+    for (name, value) in &webhook_command(&mode).headers {
+        if let Some((_, shown)) = WEBHOOK_PLACEHOLDERS.iter().find(|(n, _)| n == name) {
+            let printed = format!("-H \"{name}: {value}\"");
+            assert!(banner.contains(&printed), "{printed} is not printed");
+            banner = banner.replace(&printed, &format!("-H \"{name}: {shown}\""));
+        }
     }
     assert!(
         README.contains(&format!("```text\n{banner}```")),

@@ -2,13 +2,15 @@
 //! `127.0.0.1:0`, a plain-HTTP reqwest client, and the assertions for Clerk's answers
 //! (status, `WWW-Authenticate`, `x-clerk-auth-*` headers and the JSON body).
 //!
-//! The test binaries (`demo_routes.rs`, `demo_commands.rs`, `one_verification.rs`) drive the
-//! demo API of `clerk-examples` over real HTTP, as a user's curl would.
+//! The test binaries (`demo_routes.rs`, `demo_commands.rs`, `demo_webhook.rs`,
+//! `one_verification.rs`) drive the demo API of `clerk-examples` over real HTTP, as a user's
+//! curl would.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use clerk_examples::demo::DemoCommand;
 use clerk_sdk::testing::TestKeys;
 use http::HeaderMap;
 use serde_json::Value;
@@ -137,7 +139,7 @@ impl Answer {
     }
 }
 
-/// Sends `method path` to `base_url` with an optional `Authorization` value.
+/// Sends `method url` with an optional `Authorization` value.
 ///
 /// # Panics
 /// If the request fails at the HTTP level.
@@ -151,6 +153,45 @@ pub async fn send(
     if let Some(value) = authorization {
         request = request.header(http::header::AUTHORIZATION, value);
     }
+    answer(request, url).await
+}
+
+/// Sends what a printed demo command sends, to `base_url` (its `Authorization`, its other
+/// headers and its body), as the user's pasted curl would.
+///
+/// # Panics
+/// If the request fails at the HTTP level.
+pub async fn send_command(client: &reqwest::Client, base_url: &str, command: &DemoCommand) -> Answer {
+    let url = format!("{base_url}{}", command.path);
+    let mut request = client.request(command.method.clone(), &url);
+    if let Some(value) = &command.authorization {
+        request = request.header(http::header::AUTHORIZATION, value);
+    }
+    for (name, value) in &command.headers {
+        request = request.header(*name, value);
+    }
+    if let Some(body) = &command.body {
+        request = request.body(body.clone());
+    }
+    answer(request, &url).await
+}
+
+/// Sends `method url` with `headers` and `body`.
+///
+/// # Panics
+/// If the request fails at the HTTP level.
+pub async fn send_raw(
+    client: &reqwest::Client,
+    method: http::Method,
+    url: &str,
+    headers: &HeaderMap,
+    body: impl Into<reqwest::Body>,
+) -> Answer {
+    let request = client.request(method, url).headers(headers.clone()).body(body);
+    answer(request, url).await
+}
+
+async fn answer(request: reqwest::RequestBuilder, url: &str) -> Answer {
     let response = request.send().await.unwrap_or_else(|e| panic!("{url}: {e}"));
     let status = response.status().as_u16();
     let headers = response.headers().clone();
@@ -261,6 +302,58 @@ pub fn rejection_mismatches(answer: &Answer, status: u16, reason: &str) -> Vec<S
             answer.header("www-authenticate")
         ),
     );
+    out
+}
+
+/// Every way `answer` differs from a webhook refusal by `clerk_sdk::axum::ClerkWebhook` with
+/// `status` and `reason` (empty when it matches): `content-type: application/json`, a body of
+/// exactly `{"error", "reason", "message"}` with `error` `invalid_signature` for a 401 and
+/// `invalid_request` otherwise, and none of the token routes' headers (`WWW-Authenticate`,
+/// `x-clerk-auth-*`): a webhook carries no Clerk token.
+pub fn webhook_rejection_mismatches(answer: &Answer, status: u16, reason: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if answer.status != status {
+        out.push(format!(
+            "status {} (want {status}): {}",
+            answer.status, answer.text
+        ));
+    }
+    if answer.header("content-type") != Some("application/json") {
+        out.push(format!("content-type {:?}", answer.header("content-type")));
+    }
+    let mut keys: Vec<&str> = answer
+        .json
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    keys.sort_unstable();
+    if keys != ["error", "message", "reason"] {
+        out.push(format!("body keys {keys:?} in {}", answer.text));
+    }
+    let code = if status == 401 {
+        "invalid_signature"
+    } else {
+        "invalid_request"
+    };
+    if answer.json["error"] != code {
+        out.push(format!("body error {} (want {code})", answer.json["error"]));
+    }
+    if answer.json["reason"] != reason {
+        out.push(format!("body reason {} (want {reason})", answer.json["reason"]));
+    }
+    if answer.json["message"].as_str().is_none_or(str::is_empty) {
+        out.push("empty body message".to_owned());
+    }
+    for name in [
+        "www-authenticate",
+        "x-clerk-auth-status",
+        "x-clerk-auth-reason",
+        "x-clerk-auth-message",
+    ] {
+        if let Some(value) = answer.header(name) {
+            out.push(format!("unexpected {name}: {value}"));
+        }
+    }
     out
 }
 

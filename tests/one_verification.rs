@@ -128,13 +128,7 @@ async fn two_extractors_without_a_layer_verify_once() {
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
 
-/// The demo's `/admin` cells where clerk-sdk authenticates twice today: the route's
-/// [`clerk_sdk::axum::RequireLayer`] admits session tokens only, the [`ClerkLayer`] admitted
-/// session and m2m tokens, and `clerk_sdk::axum::outcome` re-authenticates a stored "no
-/// credential" or "m2m token" outcome decided under other accepted types. No signature is
-/// checked twice (the second pass stops at the missing header or at the type), but
-/// `authenticate_request_with` runs twice.
-
+/// The `Authorization` values of the demo's callers: none, and each exported token.
 fn demo_credentials(mode: &LocalMode) -> Vec<(&'static str, Option<String>)> {
     let bearer = |var: &str| {
         let token = mode.tokens().iter().find(|t| t.var == var).expect("token");

@@ -1,4 +1,4 @@
-//! `clerk-inspect`: answers "why is this Clerk token rejected?".
+//! `clerk-inspect`: answers "why is this Clerk token (or webhook) rejected?".
 //!
 //! Run `cargo run --example clerk-inspect -- help` for usage. The logic lives in
 //! [`clerk_examples::inspect`]; this file only connects it to the process.

@@ -957,3 +957,410 @@ fn secret_keys_are_never_echoed() {
         assert_eq!(api.mock.requests(endpoint), 0, "{endpoint:?}");
     }
 }
+
+// ---- webhook ---------------------------------------------------------------------------
+
+/// Issue 5's known answer: this secret, id, timestamp and body give this signature.
+const WH_SECRET: &str = "whsec_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcY";
+/// The secret's base64 part, which must not be shown either.
+const WH_KEY: &str = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcY";
+const WH_SIGNATURE: &str = "v1,5ZCxOammoBCLzqaCN9uAHiKnJcRjQNLtyV6gB4qVUg4=";
+const WH_BODY: &str = r#"{"type":"user.created"}"#;
+const WH_NOW_MS: &str = "1700000000000";
+
+const WEBHOOK_KEYS: [&str; 4] = ["ok", "reason", "message", "event"];
+const EVENT_KEYS: [&str; 6] = [
+    "type",
+    "object",
+    "data",
+    "timestamp",
+    "instance_id",
+    "event_attributes",
+];
+
+/// `webhook --secret WH_SECRET` and the known answer's three headers, then `extra`.
+fn webhook_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "webhook",
+        "--secret",
+        WH_SECRET,
+        "--header",
+        "svix-id:msg_test",
+        "--header",
+        "svix-timestamp:1700000000",
+        "--header",
+        "svix-signature:v1,5ZCxOammoBCLzqaCN9uAHiKnJcRjQNLtyV6gB4qVUg4=",
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+/// Runs `args`, asserts the webhook secret shows nowhere, and returns the output.
+fn inspect_webhook(args: &[&str]) -> Output {
+    let out = inspect(args);
+    for secret in [WH_SECRET, WH_KEY] {
+        assert!(
+            !out.stdout.contains(secret),
+            "stdout shows the secret: {}",
+            out.stdout
+        );
+        assert!(
+            !out.stderr.contains(secret),
+            "stderr shows the secret: {}",
+            out.stderr
+        );
+    }
+    out
+}
+
+/// A decided webhook: exit 0, nothing on stderr, exactly the four keys.
+fn decided(out: &Output) -> Value {
+    assert_eq!(out.code, EXIT_OK, "stderr: {}", out.stderr);
+    assert_eq!(out.stderr, "");
+    let v = out.json();
+    assert_eq!(keys_of(&v), WEBHOOK_KEYS, "{v:#}");
+    v
+}
+
+/// A refused webhook: `ok` false, the reason, the SDK's message, no event.
+fn assert_refused(out: &Output, reason: &str, message: &str) {
+    let v = decided(out);
+    assert_eq!(v["ok"], false, "{v:#}");
+    assert_eq!(v["reason"], reason, "{v:#}");
+    assert_eq!(v["message"], message, "{v:#}");
+    assert_eq!(v["event"], Value::Null, "{v:#}");
+}
+
+#[test]
+fn webhook_known_answer_verifies() {
+    let v = decided(&inspect_webhook(&webhook_args(&[
+        "--body", WH_BODY, "--now-ms", WH_NOW_MS,
+    ])));
+    assert_eq!(v["ok"], true, "{v:#}");
+    assert_eq!(v["reason"], Value::Null);
+    assert_eq!(v["message"], Value::Null);
+    assert_eq!(keys_of(&v["event"]), EVENT_KEYS);
+    assert_eq!(
+        v["event"],
+        json!({
+            "type": "user.created",
+            "object": "event",
+            "data": null,
+            "timestamp": null,
+            "instance_id": null,
+            "event_attributes": null,
+        })
+    );
+}
+
+#[test]
+fn webhook_flag_spellings_and_header_names() {
+    let dir = TempDir::new("webhook-spellings");
+    std::fs::create_dir_all(dir.path()).expect("create dir");
+    let body_file = dir.path().join("body.json");
+    std::fs::write(&body_file, WH_BODY).expect("write body");
+    let body_file = body_file.display().to_string();
+    let secret = format!("--secret={WH_SECRET}");
+    let signature = format!("--header=webhook-signature:  {WH_SIGNATURE}  ");
+    let now = format!("--now-ms={WH_NOW_MS}");
+    // Inline values, blanks around header values, the webhook-* names, mixed case, a file.
+    let out = inspect_webhook(&[
+        "webhook",
+        &secret,
+        "--header",
+        "Webhook-Id: msg_test",
+        "--header",
+        "webhook-timestamp:\t1700000000",
+        &signature,
+        "--body-file",
+        &body_file,
+        &now,
+    ]);
+    let v = decided(&out);
+    assert_eq!(v["ok"], true, "{v:#}");
+    assert_eq!(v["event"]["type"], "user.created");
+
+    // The file is the body byte for byte: a trailing newline is a different body.
+    let with_newline = dir.path().join("newline.json");
+    std::fs::write(&with_newline, format!("{WH_BODY}\n")).expect("write body");
+    let with_newline = with_newline.display().to_string();
+    let out = inspect_webhook(&webhook_args(&[
+        "--body-file",
+        &with_newline,
+        "--now-ms",
+        WH_NOW_MS,
+    ]));
+    assert_refused(
+        &out,
+        "webhook-no-matching-signature",
+        "no matching webhook signature found",
+    );
+}
+
+#[test]
+fn webhook_without_now_ms_is_too_old() {
+    let out = inspect_webhook(&webhook_args(&["--body", WH_BODY]));
+    assert_refused(&out, "webhook-timestamp-too-old", "webhook timestamp is too old");
+    // And a clock far before the timestamp: too new.
+    let out = inspect_webhook(&webhook_args(&["--body", WH_BODY, "--now-ms", "1600000000000"]));
+    assert_refused(&out, "webhook-timestamp-too-new", "webhook timestamp is too new");
+    // The 5-minute window is inclusive.
+    let edge = inspect_webhook(&webhook_args(&["--body", WH_BODY, "--now-ms", "1700000300999"]));
+    assert_eq!(decided(&edge)["ok"], true);
+}
+
+#[test]
+fn webhook_tampered_body_or_wrong_secret_has_no_matching_signature() {
+    let tampered = inspect_webhook(&webhook_args(&[
+        "--body",
+        r#"{"type":"user.deleted"}"#,
+        "--now-ms",
+        WH_NOW_MS,
+    ]));
+    assert_refused(
+        &tampered,
+        "webhook-no-matching-signature",
+        "no matching webhook signature found",
+    );
+    let mut args = webhook_args(&["--body", WH_BODY, "--now-ms", WH_NOW_MS]);
+    args[2] = "whsec_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcZ";
+    let out = inspect(&args);
+    assert!(!out.stdout.contains(args[2]) && !out.stderr.contains(args[2]));
+    assert_refused(
+        &out,
+        "webhook-no-matching-signature",
+        "no matching webhook signature found",
+    );
+}
+
+#[test]
+fn webhook_missing_headers_are_named() {
+    let headers = [
+        ("svix-id", "svix-id:msg_test"),
+        ("svix-timestamp", "svix-timestamp:1700000000"),
+        (
+            "svix-signature",
+            "svix-signature:v1,5ZCxOammoBCLzqaCN9uAHiKnJcRjQNLtyV6gB4qVUg4=",
+        ),
+    ];
+    for (missing, _) in headers {
+        let mut args = vec![
+            "webhook", "--secret", WH_SECRET, "--body", WH_BODY, "--now-ms", WH_NOW_MS,
+        ];
+        for (name, flag) in headers {
+            if name != missing {
+                args.extend(["--header", flag]);
+            }
+        }
+        let out = inspect_webhook(&args);
+        assert_refused(
+            &out,
+            "webhook-headers-missing",
+            &format!("missing required webhook headers: {missing}"),
+        );
+    }
+    // No header at all, and a blank one.
+    let out = inspect_webhook(&[
+        "webhook",
+        "--secret",
+        WH_SECRET,
+        "--header",
+        "svix-id:   ",
+        "--body",
+        WH_BODY,
+    ]);
+    assert_refused(
+        &out,
+        "webhook-headers-missing",
+        "missing required webhook headers: svix-id, svix-timestamp, svix-signature",
+    );
+}
+
+#[test]
+fn webhook_event_fields_and_invalid_payloads() {
+    use clerk_sdk::testing::sign_webhook;
+    let body = r#"{"type":"organization.created","object":"event","data":{"id":"org_1","name":"Acme"},"timestamp":1700000000123,"instance_id":"ins_1","event_attributes":{"http_request":{"client_ip":"192.0.2.1"}}}"#;
+    let run_signed = |body: &str, now_ms: &str| {
+        let headers = sign_webhook(WH_SECRET, "msg_fields", 1_700_000_000, body.as_bytes()).expect("sign");
+        let header = |name: &str| {
+            format!(
+                "{name}:{}",
+                headers[name].to_str().expect("an ASCII header value")
+            )
+        };
+        let (id, ts, sig) = (
+            header("svix-id"),
+            header("svix-timestamp"),
+            header("svix-signature"),
+        );
+        inspect_webhook(&[
+            "webhook", "--secret", WH_SECRET, "--header", &id, "--header", &ts, "--header", &sig, "--body",
+            body, "--now-ms", now_ms,
+        ])
+    };
+    let v = decided(&run_signed(body, WH_NOW_MS));
+    assert_eq!(v["ok"], true, "{v:#}");
+    assert_eq!(
+        v["event"],
+        json!({
+            "type": "organization.created",
+            "object": "event",
+            "data": { "id": "org_1", "name": "Acme" },
+            "timestamp": 1_700_000_000_123_i64,
+            "instance_id": "ins_1",
+            "event_attributes": { "http_request": { "client_ip": "192.0.2.1" } },
+        })
+    );
+    // An unknown event type keeps its name.
+    let v = decided(&run_signed(r#"{"type":"brand.new"}"#, WH_NOW_MS));
+    assert_eq!(v["event"]["type"], "brand.new");
+    // Signed, but not an event: refused only after the signature passed.
+    for not_an_event in ["", "not json", "[1]", r#"{"object":"event"}"#] {
+        let out = run_signed(not_an_event, WH_NOW_MS);
+        assert_refused(
+            &out,
+            "webhook-payload-invalid",
+            "webhook payload is not a valid event",
+        );
+    }
+}
+
+#[test]
+fn webhook_usage_and_configuration_errors_exit_2() {
+    let dir = TempDir::new("webhook-errors");
+    let missing_file = dir.path().join("nope.json").display().to_string();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            webhook_args(&["--body-file", &missing_file]),
+            "cannot read --body-file",
+        ),
+        (webhook_args(&[]), "webhook needs the raw body"),
+        (
+            webhook_args(&["--body", "a", "--body-file", &missing_file]),
+            "give one of --body-file and --body",
+        ),
+        (
+            webhook_args(&["--body", "a", "--body", "b"]),
+            "give one of --body-file and --body",
+        ),
+        (
+            webhook_args(&["--body", "a", "--header", "svix-id"]),
+            "--header expects NAME:VALUE",
+        ),
+        (
+            webhook_args(&["--body", "a", "--header", "bad/name:x"]),
+            "--header \"bad/name\": not a valid header name",
+        ),
+        (
+            webhook_args(&["--body", "a", "--header", "svix-id:a\nb"]),
+            "--header svix-id: the value holds bytes",
+        ),
+        (
+            webhook_args(&["--body", "a", "--now-ms", "soon"]),
+            "--now-ms expects",
+        ),
+        (
+            webhook_args(&["--body", "a", "--now-ms", "1", "--now-ms", "2"]),
+            "--now-ms given more than once",
+        ),
+        (
+            webhook_args(&["--body", "a", "--bogus"]),
+            "webhook: unknown option \"--bogus\"",
+        ),
+        (webhook_args(&["--body", "a", "extra"]), "no positional arguments"),
+        (webhook_args(&["--body"]), "--body needs a value"),
+        (
+            vec![
+                "webhook", "--secret", WH_SECRET, "--secret", WH_SECRET, "--body", "a",
+            ],
+            "--secret given more than once",
+        ),
+        (
+            vec!["webhook", "--body", "a", "--secret"],
+            "--secret needs a value",
+        ),
+    ];
+    for (args, needle) in cases {
+        inspect_webhook(&args).assert_error(needle);
+    }
+    // A missing secret, when the environment does not supply one either.
+    if std::env::var_os("CLERK_WEBHOOK_SIGNING_SECRET").is_none() {
+        inspect_webhook(&["webhook", "--body", "a"])
+            .assert_error("webhook needs the signing secret: --secret S or CLERK_WEBHOOK_SIGNING_SECRET");
+    }
+    // Help works from the subcommand.
+    let out = inspect(&["webhook", "--help"]);
+    assert_eq!((out.code, out.stdout.as_str()), (EXIT_OK, USAGE));
+    assert!(USAGE.contains("webhook options:"));
+    assert!(USAGE.contains("--body-file PATH"));
+}
+
+#[test]
+fn webhook_malformed_secret_exits_2_without_echoing_it() {
+    let malformed = [
+        "whsec_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhc",
+        "whsec_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcY=",
+        "AQIDBAUGBwgJCgsMDQ4PEBESExQVFh-_",
+        "whsec_",
+        " ",
+        "",
+    ];
+    for secret in malformed {
+        let inline = format!("--secret={secret}");
+        for args in [
+            vec!["webhook", "--secret", secret, "--body", WH_BODY],
+            vec!["webhook", &inline, "--body", WH_BODY, "--header", "svix-id:x"],
+        ] {
+            let out = inspect_webhook(&args);
+            out.assert_error("--secret: webhook signing secret is not valid");
+            assert!(
+                out.stderr.contains("(reason: webhook-secret-invalid)"),
+                "{}",
+                out.stderr
+            );
+            if secret.trim().len() > 6 {
+                assert!(!out.stderr.contains(secret), "{}", out.stderr);
+                assert!(!out.stderr.contains(&secret[6..]), "{}", out.stderr);
+            }
+        }
+    }
+}
+
+#[test]
+fn webhook_secret_is_never_echoed() {
+    assert!(!USAGE.contains(WH_KEY));
+    let flag_secret = format!("--{WH_SECRET}");
+    let header_secret = format!("{WH_SECRET}/:x");
+    let header_value_secret = format!("svix-id:{WH_SECRET}\n");
+    // A secret where other values belong: every error line leaves it out (inspect_webhook
+    // checks stdout and stderr).
+    let cases: [(&[&str], &str); 5] = [
+        (&["webhook", "--body", "a", WH_SECRET], "no positional arguments"),
+        (
+            &["webhook", "--body", "a", &flag_secret],
+            "unknown option (value not shown)",
+        ),
+        (
+            &["webhook", "--body", "a", "--header", WH_SECRET],
+            "--header expects NAME:VALUE",
+        ),
+        (
+            &["webhook", "--body", "a", "--header", &header_secret],
+            "--header (value not shown): not a valid header name",
+        ),
+        (
+            &["webhook", "--body", "a", "--header", &header_value_secret],
+            "--header svix-id: the value holds bytes",
+        ),
+    ];
+    for (args, needle) in cases {
+        inspect_webhook(args).assert_error(needle);
+    }
+    let out = inspect_webhook(&[WH_SECRET]);
+    assert_eq!(out.code, EXIT_USAGE);
+    // And every decided run above went through inspect_webhook too; one more with all flags.
+    let v = decided(&inspect_webhook(&webhook_args(&[
+        "--body", WH_BODY, "--now-ms", WH_NOW_MS,
+    ])));
+    assert_eq!(v["ok"], true);
+}

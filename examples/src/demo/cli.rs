@@ -4,9 +4,9 @@
 use std::net::SocketAddr;
 
 use clerk_sdk::testing::TestKeys;
-use clerk_sdk::{Clerk, env};
+use clerk_sdk::{Clerk, Webhook, WebhookError, env};
 
-use super::{DemoError, LocalMode};
+use super::{DemoError, LocalMode, with_replay_store};
 
 /// The port the demo listens on when neither `--port` nor `PORT` says otherwise.
 pub const DEFAULT_PORT: u16 = 3000;
@@ -26,6 +26,9 @@ Clerk instance. With neither, it runs in local development mode: it generates a 
 and prints curl commands with tokens signed by it.
 
 Routes (GET): /public, /me, /admin (org:admin), /machine (m2m), /either (session or m2m).
+Webhooks: POST /webhooks/clerk verifies Clerk's signed webhooks and refuses replays. It is on
+when CLERK_WEBHOOK_SIGNING_SECRET (whsec_...) is set; local mode generates a secret and prints
+a signed sample instead.
 Logging: RUST_LOG (default: info,clerk_sdk=debug).
 ";
 
@@ -84,26 +87,40 @@ fn parse_port(source: &str, value: &str) -> Result<u16, DemoError> {
         .map_err(|_| DemoError::Usage(format!("{source} must be a port number (0-65535), got {value:?}")))
 }
 
-/// How the demo verifies tokens.
+/// How the demo verifies tokens and webhooks.
 #[derive(Debug, Clone)]
 pub enum Mode {
     /// Against the user's Clerk instance, configured from the environment.
-    Configured(Clerk),
+    Configured {
+        /// Verifies the instance's tokens.
+        clerk: Clerk,
+        /// Verifies the instance's webhooks, when `CLERK_WEBHOOK_SIGNING_SECRET` is set; the
+        /// webhook route exists only then.
+        webhook: Option<Webhook>,
+    },
     /// Local development mode: no Clerk settings, a generated key pair.
     Local(Box<LocalMode>),
 }
 
 impl Mode {
-    /// [`Mode::Configured`] from [`Clerk::from_env`] when the environment holds a key (see
-    /// [`clerk_env_present`]), else [`Mode::Local`] with a fresh key pair for a server on
-    /// `addr`.
+    /// [`Mode::Configured`] from [`Clerk::from_env`] and [`Webhook::from_env`] (with a
+    /// replay store; none when `CLERK_WEBHOOK_SIGNING_SECRET` is unset) when the environment
+    /// holds a key (see [`clerk_env_present`]), else [`Mode::Local`] with a fresh key pair and
+    /// webhook secret for a server on `addr`.
     ///
     /// # Errors
-    /// [`DemoError::Config`] when the Clerk settings are refused; [`DemoError::TestKit`] when
-    /// local mode cannot make its tokens.
+    /// [`DemoError::Config`] when the Clerk settings are refused; [`DemoError::Webhook`] when
+    /// `CLERK_WEBHOOK_SIGNING_SECRET` is malformed; [`DemoError::TestKit`] and
+    /// [`DemoError::Random`] when local mode cannot make its tokens or its secret.
     pub fn from_env(addr: SocketAddr) -> Result<Mode, DemoError> {
         if clerk_env_present(|name| std::env::var(name).ok()) {
-            Ok(Mode::Configured(Clerk::from_env()?))
+            let clerk = Clerk::from_env()?;
+            let webhook = match Webhook::from_env() {
+                Ok(webhook) => Some(with_replay_store(webhook)),
+                Err(WebhookError::MissingSecret) => None,
+                Err(e) => return Err(DemoError::Webhook(e)),
+            };
+            Ok(Mode::Configured { clerk, webhook })
         } else {
             let keys = TestKeys::generate()?;
             Ok(Mode::Local(Box::new(LocalMode::new(&keys, addr)?)))
@@ -112,9 +129,9 @@ impl Mode {
 
     /// What the demo prints at start-up for a server on `base_url`.
     pub fn banner(&self, base_url: &str) -> String {
-        let clerk = match self {
+        let (clerk, webhook) = match self {
             Mode::Local(local) => return local.banner(),
-            Mode::Configured(clerk) => clerk,
+            Mode::Configured { clerk, webhook } => (clerk, webhook),
         };
         let config = clerk.config();
         let keys = if config.jwt_key().is_some() {
@@ -128,11 +145,17 @@ impl Mode {
         } else {
             config.authorized_parties().join(", ")
         };
+        let webhooks = if webhook.is_some() {
+            "POST /webhooks/clerk, verified with CLERK_WEBHOOK_SIGNING_SECRET (replays refused)"
+        } else {
+            "off: set CLERK_WEBHOOK_SIGNING_SECRET (whsec_...) to enable POST /webhooks/clerk"
+        };
         format!(
             "clerk-sdk demo API listening on {base_url}\n\n\
              Serving against your Clerk instance (settings from the CLERK_* environment variables).\n\
              \x20 session keys:       {keys}\n\
-             \x20 authorized parties: {parties}\n\n\
+             \x20 authorized parties: {parties}\n\
+             \x20 webhooks:           {webhooks}\n\n\
              Routes (GET): /public, /me, /admin (org:admin), /machine (m2m), /either (session or m2m).\n\
              Try: curl -i {base_url}/me -H \"Authorization: Bearer <a session token from your frontend>\"\n\
              Requests are logged on stderr with Authorization marked sensitive. Ctrl-C stops the demo.\n"
@@ -142,8 +165,17 @@ impl Mode {
     /// The [`Clerk`] the router verifies with.
     pub fn clerk(&self) -> &Clerk {
         match self {
-            Mode::Configured(clerk) => clerk,
+            Mode::Configured { clerk, .. } => clerk,
             Mode::Local(local) => local.clerk(),
+        }
+    }
+
+    /// The [`Webhook`] verifier of `POST /webhooks/clerk`; `None` (no route) in configured mode
+    /// without `CLERK_WEBHOOK_SIGNING_SECRET`.
+    pub fn webhook(&self) -> Option<&Webhook> {
+        match self {
+            Mode::Configured { webhook, .. } => webhook.as_ref(),
+            Mode::Local(local) => Some(local.webhook()),
         }
     }
 }
@@ -216,8 +248,18 @@ mod tests {
                 .build()
                 .unwrap(),
         );
-        let banner = Mode::Configured(networkless).banner("http://127.0.0.1:3000");
+        let webhook = Webhook::new("whsec_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcY").unwrap();
+        let banner = Mode::Configured {
+            clerk: networkless,
+            webhook: Some(webhook),
+        }
+        .banner("http://127.0.0.1:3000");
         assert!(banner.contains("Serving against your Clerk instance"), "{banner}");
+        assert!(
+            banner.contains("webhooks:           POST /webhooks/clerk, verified with"),
+            "{banner}"
+        );
+        assert!(!banner.contains("AQIDBAUG"), "{banner}");
         assert!(banner.contains("CLERK_JWT_KEY (networkless)"), "{banner}");
         assert!(
             banner.contains("authorized parties: https://app.example"),
@@ -231,8 +273,16 @@ mod tests {
                 .build()
                 .unwrap(),
         );
-        let banner = Mode::Configured(jwks).banner("http://127.0.0.1:3000");
+        let banner = Mode::Configured {
+            clerk: jwks,
+            webhook: None,
+        }
+        .banner("http://127.0.0.1:3000");
         assert!(banner.contains("fetched from the Backend API"), "{banner}");
+        assert!(
+            banner.contains("webhooks:           off: set CLERK_WEBHOOK_SIGNING_SECRET"),
+            "{banner}"
+        );
         assert!(banner.contains("set CLERK_AUTHORIZED_PARTIES"), "{banner}");
         assert!(!banner.contains("sk_test_x"), "{banner}");
     }

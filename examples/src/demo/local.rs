@@ -1,17 +1,21 @@
-//! Local development mode: a generated key pair, tokens minted with it, and the curl commands
-//! the demo prints. The commands are data ([`DemoCommand`]) and the banner is printed from that
-//! same data, so the tests can run exactly what a user pastes.
+//! Local development mode: a generated key pair, tokens minted with it, a generated webhook
+//! signing secret, and the curl commands the demo prints. The commands are data
+//! ([`DemoCommand`]) and the banner is printed from that same data, so the tests can run
+//! exactly what a user pastes.
 
 use std::fmt;
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use clerk_sdk::Clerk;
-use clerk_sdk::testing::TestKeys;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use clerk_sdk::testing::{TestKeys, sign_webhook};
+use clerk_sdk::{Clerk, Webhook};
 use http::Method;
 use serde_json::{Value, json};
 
 use super::DemoError;
+use super::routes::{WEBHOOK_PATH, with_replay_store};
 
 /// How long the printed tokens stay valid, so they can be pasted for a while.
 pub const TOKEN_LIFETIME: Duration = Duration::from_secs(60 * 60);
@@ -26,6 +30,16 @@ const ORG_SLUG: &str = "demo";
 const MACHINE_ID: &str = "mch_demo";
 /// The header category of Clerk's JWT-format m2m tokens.
 const M2M_CATEGORY: &str = "cl_B7d4PD333AAA";
+
+/// The `svix-id` of the sample webhook the banner prints.
+pub const WEBHOOK_MESSAGE_ID: &str = "msg_demo_user_created";
+
+/// The body of the sample webhook the banner prints: a `user.created` event.
+pub const WEBHOOK_BODY: &str =
+    r#"{"type":"user.created","object":"event","data":{"id":"user_demo_new","object":"user"}}"#;
+
+/// The random bytes of the local webhook signing secret (Clerk's secrets have 24).
+const WEBHOOK_SECRET_BYTES: usize = 24;
 
 /// A token the banner exports as a shell variable.
 #[derive(Clone)]
@@ -68,6 +82,11 @@ pub struct DemoCommand {
     pub token_var: Option<&'static str>,
     /// The `Authorization` header the command sends: `Bearer <token>`.
     pub authorization: Option<String>,
+    /// The other headers the command sends, in printed order, e.g. a webhook's `svix-id`,
+    /// `svix-timestamp` and `svix-signature`.
+    pub headers: Vec<(&'static str, String)>,
+    /// The request body, sent byte for byte (`--data-raw`); the command is then a `POST`.
+    pub body: Option<String>,
     /// The expected HTTP status.
     pub expected_status: u16,
     /// The expected `x-clerk-auth-reason` (rejections only).
@@ -84,6 +103,11 @@ impl fmt::Debug for DemoCommand {
             .field("method", &self.method)
             .field("path", &self.path)
             .field("token_var", &self.token_var)
+            .field(
+                "headers",
+                &self.headers.iter().map(|(name, _)| *name).collect::<Vec<_>>(),
+            )
+            .field("body", &self.body)
             .field("expected_status", &self.expected_status)
             .field("expected_reason", &self.expected_reason)
             .field("expected_body", &self.expected_body)
@@ -94,14 +118,25 @@ impl fmt::Debug for DemoCommand {
 impl DemoCommand {
     /// The command as printed, e.g.
     /// `curl -i http://127.0.0.1:3000/me -H "Authorization: Bearer $MEMBER"`.
+    ///
+    /// A command with [`DemoCommand::headers`] or a [`DemoCommand::body`] continues over
+    /// several lines (` \` at each line's end), one header per line, then
+    /// `--data-raw '<body>'`, which makes curl send a `POST`.
     pub fn curl(&self, base_url: &str) -> String {
         let mut line = String::from("curl -i");
-        if self.method != Method::GET {
+        let implied = self.body.is_some() && self.method == Method::POST;
+        if self.method != Method::GET && !implied {
             line.push_str(&format!(" -X {}", self.method));
         }
         line.push_str(&format!(" {base_url}{}", self.path));
         if let Some(var) = self.token_var {
             line.push_str(&format!(" -H \"Authorization: Bearer ${var}\""));
+        }
+        for (name, value) in &self.headers {
+            line.push_str(&format!(" \\\n  -H \"{name}: {value}\""));
+        }
+        if let Some(body) = &self.body {
+            line.push_str(&format!(" \\\n  --data-raw '{body}'"));
         }
         line
     }
@@ -116,11 +151,12 @@ impl DemoCommand {
     }
 }
 
-/// Local development mode: a fresh key pair, a [`Clerk`] that trusts only it, and the tokens
-/// and commands the banner prints.
+/// Local development mode: a fresh key pair, a [`Clerk`] that trusts only it, a [`Webhook`]
+/// verifier for a fresh signing secret, and the tokens and commands the banner prints.
 #[derive(Debug, Clone)]
 pub struct LocalMode {
     clerk: Clerk,
+    webhook: Webhook,
     base_url: String,
     authorized_party: String,
     tokens: Vec<DemoToken>,
@@ -132,9 +168,15 @@ impl LocalMode {
     /// `http://localhost:<port>`, the commands call `http://<addr>`, and the tokens are signed
     /// with `keys` and valid for [`TOKEN_LIFETIME`].
     ///
+    /// It also generates a webhook signing secret (`whsec_` + standard base64 of 24 random
+    /// bytes, never shown) and a verifier for it that refuses replays, and signs the sample
+    /// webhook command ([`WEBHOOK_BODY`], id [`WEBHOOK_MESSAGE_ID`]) with the current time, so
+    /// that command is accepted once, for the verifier's tolerance (5 minutes).
+    ///
     /// # Errors
     /// [`DemoError::TestKit`] if a token cannot be signed, [`DemoError::Config`] if the key is
-    /// refused (neither happens with keys from [`TestKeys::generate`]).
+    /// refused (neither happens with keys from [`TestKeys::generate`]), [`DemoError::Random`]
+    /// if the system's random source fails.
     pub fn new(keys: &TestKeys, addr: SocketAddr) -> Result<Self, DemoError> {
         let authorized_party = format!("http://localhost:{}", addr.port());
         let base_url = format!("http://{addr}");
@@ -186,9 +228,21 @@ impl LocalMode {
                     .sign()?,
             },
         ];
-        let commands = commands(&tokens);
+        let secret = generate_webhook_secret()?;
+        let webhook = with_replay_store(Webhook::new(&secret)?);
+        let now_s = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        let signed = sign_webhook(&secret, WEBHOOK_MESSAGE_ID, now_s, WEBHOOK_BODY.as_bytes())?;
+        let webhook_headers = ["svix-id", "svix-timestamp", "svix-signature"]
+            .into_iter()
+            .filter_map(|name| Some((name, signed.get(name)?.to_str().ok()?.to_owned())))
+            .chain([("content-type", "application/json".to_owned())])
+            .collect();
+        let commands = commands(&tokens, webhook_headers);
         Ok(LocalMode {
             clerk,
+            webhook,
             base_url,
             authorized_party,
             tokens,
@@ -199,6 +253,12 @@ impl LocalMode {
     /// The [`Clerk`] that verifies this mode's tokens.
     pub fn clerk(&self) -> &Clerk {
         &self.clerk
+    }
+
+    /// The verifier of `POST /webhooks/clerk`: this run's generated secret, with a replay
+    /// store.
+    pub fn webhook(&self) -> &Webhook {
+        &self.webhook
     }
 
     /// `http://<addr>`, the base of every printed command.
@@ -233,9 +293,12 @@ impl LocalMode {
         );
         out.push_str(&format!("  authorized party (azp): {}\n", self.authorized_party));
         out.push_str(&format!(
-            "  token lifetime:         {} minutes (restart the demo for fresh tokens)\n\n",
+            "  token lifetime:         {} minutes (restart the demo for fresh tokens)\n",
             TOKEN_LIFETIME.as_secs() / 60
         ));
+        out.push_str(
+            "  webhook secret:         generated for this run and not shown (POST /webhooks/clerk)\n\n",
+        );
         out.push_str("1. Paste these into another shell:\n\n");
         for token in &self.tokens {
             out.push_str(&format!("# {}\n{}\n", token.description, token.export_line()));
@@ -250,17 +313,36 @@ impl LocalMode {
                 command.curl(&self.base_url)
             ));
         }
+        if let Some(n) = self.commands.iter().position(|c| c.path == WEBHOOK_PATH) {
+            out.push_str(&format!(
+                "\nCommand {} is a Clerk webhook, signed at start-up with this run's secret: it is accepted\n\
+                 for {} minutes, and only once; sent again, it answers 401 webhook-replayed (restart the\n\
+                 demo for a fresh one).\n",
+                n + 1,
+                self.webhook.tolerance_value().as_secs() / 60
+            ));
+        }
         out.push_str(
             "\nRejections carry WWW-Authenticate, x-clerk-auth-status, x-clerk-auth-reason and\n\
-             x-clerk-auth-message headers and a {\"error\", \"reason\", \"message\"} body.\n\
-             Requests are logged on stderr with Authorization marked sensitive. Ctrl-C stops the demo.\n",
+             x-clerk-auth-message headers and a {\"error\", \"reason\", \"message\"} body; webhook\n\
+             refusals (400, 401, 413) carry the body only. Requests are logged on stderr with\n\
+             Authorization and svix-signature marked sensitive. Ctrl-C stops the demo.\n",
         );
         out
     }
 }
 
-/// The printed commands, in order, with the answers the README's walk-through documents.
-fn commands(tokens: &[DemoToken]) -> Vec<DemoCommand> {
+/// `whsec_` + standard base64 of [`WEBHOOK_SECRET_BYTES`] random bytes, the form of the
+/// secrets the Clerk Dashboard shows.
+fn generate_webhook_secret() -> Result<String, DemoError> {
+    let mut key = [0u8; WEBHOOK_SECRET_BYTES];
+    aws_lc_rs::rand::fill(&mut key).map_err(|_| DemoError::Random)?;
+    Ok(format!("whsec_{}", STANDARD.encode(key)))
+}
+
+/// The printed commands, in order, with the answers the README's walk-through documents; the
+/// last one posts [`WEBHOOK_BODY`] with `webhook_headers`.
+fn commands(tokens: &[DemoToken], webhook_headers: Vec<(&'static str, String)>) -> Vec<DemoCommand> {
     let bearer = |var: &str| {
         tokens
             .iter()
@@ -273,6 +355,8 @@ fn commands(tokens: &[DemoToken]) -> Vec<DemoCommand> {
         path,
         token_var: var,
         authorization: var.and_then(bearer),
+        headers: Vec::new(),
+        body: None,
         expected_status: 200,
         expected_reason: None,
         expected_body: Some(body),
@@ -283,6 +367,8 @@ fn commands(tokens: &[DemoToken]) -> Vec<DemoCommand> {
         path,
         token_var: var,
         authorization: var.and_then(bearer),
+        headers: Vec::new(),
+        body: None,
         expected_status: status,
         expected_reason: Some(reason),
         expected_body: None,
@@ -347,5 +433,17 @@ fn commands(tokens: &[DemoToken]) -> Vec<DemoCommand> {
             401,
             "token-invalid-authorized-parties",
         ),
+        DemoCommand {
+            description: "a signed user.created webhook, as Clerk sends it",
+            method: Method::POST,
+            path: WEBHOOK_PATH,
+            token_var: None,
+            authorization: None,
+            headers: webhook_headers,
+            body: Some(WEBHOOK_BODY.to_owned()),
+            expected_status: 200,
+            expected_reason: None,
+            expected_body: Some(json!({ "received": "user.created" })),
+        },
     ]
 }

@@ -2,7 +2,7 @@
 //! `clerk-sdk`, the README's main command.
 //!
 //! The logic lives here, in the library, so that the binary (`examples/demo/main.rs`) and the
-//! end-to-end tests (`tests/demo_*.rs`) run the same code: [`router`] builds the service,
+//! end-to-end tests (`tests/demo_*.rs`) run the same code: [`app`] builds the service,
 //! [`serve`] runs it on a listener until a shutdown future resolves, [`LocalMode`] holds the
 //! generated key pair and the curl commands printed in local development mode, and [`Cli`]
 //! reads the command line.
@@ -10,26 +10,33 @@
 //! One file per job: `routes` (the router and its handlers), `local` (local development mode:
 //! tokens, commands and the banner), `cli` (arguments, `PORT`, and the choice of mode).
 //!
-//! Routes, all `GET`:
+//! Routes:
 //!
-//! | path | who may call | answer |
+//! | route | who may call | answer |
 //! |---|---|---|
-//! | `/public` | anyone | `{"message"}` |
-//! | `/me` | any signed-in session | `{"user_id", "org_id", "org_role"}` |
-//! | `/admin` | a session whose org role is `org:admin` | `{"message", "user_id", "org_id"}` |
-//! | `/machine` | an m2m token | `{"machine_id", "token_type"}` |
-//! | `/either` | a session or an m2m token | `{"caller": "session", "user_id"}` or `{"caller": "machine", "machine_id"}` |
+//! | `GET /public` | anyone | `{"message"}` |
+//! | `GET /me` | any signed-in session | `{"user_id", "org_id", "org_role"}` |
+//! | `GET /admin` | a session whose org role is `org:admin` | `{"message", "user_id", "org_id"}` |
+//! | `GET /machine` | an m2m token | `{"machine_id", "token_type"}` |
+//! | `GET /either` | a session or an m2m token | `{"caller": "session", "user_id"}` or `{"caller": "machine", "machine_id"}` |
+//! | `POST /webhooks/clerk` | Clerk: a webhook signed with the signing secret, not seen before | `{"received": "<event type>"}` |
 //!
-//! Everything else is answered by `clerk-sdk`'s rejection: 401, 403 or 503 with
-//! `WWW-Authenticate`, `x-clerk-auth-*` headers and a `{"error", "reason", "message"}` body.
+//! Everything else on the token routes is answered by `clerk-sdk`'s rejection: 401, 403 or 503
+//! with `WWW-Authenticate`, `x-clerk-auth-*` headers and a `{"error", "reason", "message"}`
+//! body. The webhook route exists when a signing secret is available
+//! (`CLERK_WEBHOOK_SIGNING_SECRET`, or one generated in local mode) and refuses with
+//! `ClerkWebhook`'s rejection: 400, 401 or 413 with the same body and no headers.
 
 mod cli;
 mod local;
 mod routes;
 
 pub use cli::{Cli, DEFAULT_PORT, Mode, USAGE, clerk_env_present};
-pub use local::{DemoCommand, DemoToken, LocalMode, TOKEN_LIFETIME, WRONG_AUTHORIZED_PARTY};
-pub use routes::{ADMIN_ROLE, router};
+pub use local::{
+    DemoCommand, DemoToken, LocalMode, TOKEN_LIFETIME, WEBHOOK_BODY, WEBHOOK_MESSAGE_ID,
+    WRONG_AUTHORIZED_PARTY,
+};
+pub use routes::{ADMIN_ROLE, WEBHOOK_PATH, WEBHOOK_REPLAY_CAPACITY, app, router, with_replay_store};
 
 use std::fmt;
 use std::future::Future;
@@ -58,8 +65,18 @@ pub async fn run(
     // The banner is a convenience: a closed stdout must not stop the server.
     let _ = out.write_all(mode.banner(&format!("http://{addr}")).as_bytes());
     let _ = out.flush();
-    tracing::info!(%addr, local = matches!(mode, Mode::Local(_)), "demo listening");
-    serve(listener, router(mode.clerk().clone()), shutdown).await?;
+    tracing::info!(
+        %addr,
+        local = matches!(mode, Mode::Local(_)),
+        webhooks = mode.webhook().is_some(),
+        "demo listening"
+    );
+    serve(
+        listener,
+        app(mode.clerk().clone(), mode.webhook().cloned()),
+        shutdown,
+    )
+    .await?;
     tracing::info!("demo stopped");
     Ok(())
 }
@@ -87,6 +104,11 @@ pub enum DemoError {
     Config(clerk_sdk::ConfigError),
     /// Local mode could not generate its key pair or sign a token.
     TestKit(clerk_sdk::testing::TestKitError),
+    /// `CLERK_WEBHOOK_SIGNING_SECRET` was refused, or local mode could not sign its sample
+    /// webhook.
+    Webhook(clerk_sdk::WebhookError),
+    /// The system's random source failed (local mode's webhook secret).
+    Random,
     /// The listener could not be bound to this address.
     Listen(SocketAddr, std::io::Error),
     /// The server failed.
@@ -99,6 +121,14 @@ impl fmt::Display for DemoError {
             DemoError::Usage(message) => write!(f, "{message} (try --help)"),
             DemoError::Config(e) => write!(f, "the Clerk settings in the environment were refused: {e}"),
             DemoError::TestKit(e) => write!(f, "local mode could not make its tokens: {e}"),
+            DemoError::Webhook(e) => write!(
+                f,
+                "the webhook settings (CLERK_WEBHOOK_SIGNING_SECRET) were refused: {e} (reason: {})",
+                e.reason()
+            ),
+            DemoError::Random => {
+                f.write_str("local mode could not generate its webhook secret: no randomness")
+            }
             DemoError::Listen(addr, e) => write!(f, "cannot listen on {addr}: {e}"),
             DemoError::Io(e) => write!(f, "{e}"),
         }
@@ -108,9 +138,10 @@ impl fmt::Display for DemoError {
 impl std::error::Error for DemoError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            DemoError::Usage(_) => None,
+            DemoError::Usage(_) | DemoError::Random => None,
             DemoError::Config(e) => Some(e),
             DemoError::TestKit(e) => Some(e),
+            DemoError::Webhook(e) => Some(e),
             DemoError::Listen(_, e) | DemoError::Io(e) => Some(e),
         }
     }
@@ -125,6 +156,12 @@ impl From<clerk_sdk::ConfigError> for DemoError {
 impl From<clerk_sdk::testing::TestKitError> for DemoError {
     fn from(e: clerk_sdk::testing::TestKitError) -> Self {
         DemoError::TestKit(e)
+    }
+}
+
+impl From<clerk_sdk::WebhookError> for DemoError {
+    fn from(e: clerk_sdk::WebhookError) -> Self {
+        DemoError::Webhook(e)
     }
 }
 

@@ -1,14 +1,20 @@
-//! The demo's router: one [`ClerkLayer`] for every route, then one way of asking per route
-//! (an extractor, a guard, or a check in the handler), so each style of the axum integration
-//! is shown once.
+//! The demo's router: one [`ClerkLayer`] for every route that asks who is calling, then one way
+//! of asking per route (an extractor, a guard, or a check in the handler), so each style of the
+//! axum integration is shown once; and, beside them, the webhook route, which authenticates
+//! its request with a signature instead of a Clerk token.
+
+use std::sync::Arc;
 
 use axum::Json;
 use axum::Router;
-use axum::http::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION};
+use axum::http::HeaderMap;
+use axum::http::header::{AUTHORIZATION, COOKIE, HeaderName, PROXY_AUTHORIZATION};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use clerk_sdk::axum::{ClerkAuth, ClerkLayer, ClerkMachine, ClerkRejection, ClerkSession, RequireLayer};
-use clerk_sdk::{AcceptsToken, Auth, Clerk, Has, Requirement, TokenType};
+use axum::routing::{get, post};
+use clerk_sdk::axum::{
+    ClerkAuth, ClerkLayer, ClerkMachine, ClerkRejection, ClerkSession, ClerkWebhook, RequireLayer,
+};
+use clerk_sdk::{AcceptsToken, Auth, Clerk, Has, InMemoryReplayStore, Requirement, TokenType, Webhook};
 use serde_json::{Value, json};
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
@@ -17,38 +23,73 @@ use tracing::Level;
 /// The org role `/admin` requires.
 pub const ADMIN_ROLE: &str = "org:admin";
 
-/// The demo API: `/public`, `/me`, `/admin`, `/machine` and `/either` (see the module docs).
+/// The path of the webhook route (`POST`).
+pub const WEBHOOK_PATH: &str = "/webhooks/clerk";
+
+/// How many webhook message ids the demo remembers to refuse replays (see
+/// [`with_replay_store`]).
+pub const WEBHOOK_REPLAY_CAPACITY: usize = 10_000;
+
+/// The demo API without the webhook route: `/public`, `/me`, `/admin`, `/machine` and
+/// `/either` (see the module docs). The same as [`app`]`(clerk, None)`.
+pub fn router(clerk: Clerk) -> Router {
+    app(clerk, None)
+}
+
+/// The demo API: the routes of [`router`], plus `POST /webhooks/clerk` when `webhook` is
+/// given.
 ///
-/// Layers, outermost first: credential headers are marked sensitive, so the request log
-/// (tower-http's `TraceLayer`, at `INFO`) prints `Sensitive` in their place; then
-/// [`ClerkLayer`] authenticates every request once, admitting session and m2m tokens, and
-/// never rejects; each route then says what it needs:
+/// Layers, outermost first: credential headers (and the webhook signature headers) are marked
+/// sensitive, so the request log (tower-http's `TraceLayer`, at `INFO`) prints `Sensitive` in
+/// their place; then, for the token routes only, [`ClerkLayer`] authenticates every request
+/// once, admitting session and m2m tokens, and never rejects; each route then says what it
+/// needs:
 ///
 /// - `/me` extracts [`ClerkSession`] (401 without a signed-in session);
 /// - `/admin` is guarded by a [`RequireLayer`] for [`ADMIN_ROLE`] (`route_layer`; 403 for
 ///   other members), and its handler extracts [`ClerkSession`] from the same outcome;
 /// - `/machine` extracts [`ClerkMachine`] (401 without an m2m token);
-/// - `/either` extracts [`ClerkAuth`] and checks a [`Requirement`] in the handler.
-pub fn router(clerk: Clerk) -> Router {
+/// - `/either` extracts [`ClerkAuth`] and checks a [`Requirement`] in the handler;
+/// - `POST /webhooks/clerk` extracts [`ClerkWebhook`] with `webhook` as its router state
+///   (400 malformed, 401 bad signature, stale or replayed, 413 too large). Clerk's webhooks
+///   carry no Clerk token, so this route is merged in outside the [`ClerkLayer`], which never
+///   sees its requests.
+pub fn app(clerk: Clerk, webhook: Option<Webhook>) -> Router {
     let admin_only = RequireLayer::new(clerk.clone(), Requirement::new().has(Has::role(ADMIN_ROLE)));
-    Router::new()
+    let mut app = Router::new()
         .route("/public", get(public))
         .route("/me", get(me))
         .route("/admin", get(admin).route_layer(admin_only))
         .route("/machine", get(machine))
         .route("/either", get(either))
         .layer(ClerkLayer::new(clerk.clone()).accepting(session_or_m2m()))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO).include_headers(true))
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
-        )
-        .layer(SetSensitiveRequestHeadersLayer::new([
-            AUTHORIZATION,
-            PROXY_AUTHORIZATION,
-            COOKIE,
-        ]))
-        .with_state(clerk)
+        .with_state(clerk);
+    if let Some(webhook) = webhook {
+        app = app.merge(
+            Router::new()
+                .route(WEBHOOK_PATH, post(clerk_webhook))
+                .with_state(webhook),
+        );
+    }
+    app.layer(
+        TraceLayer::new_for_http()
+            .make_span_with(DefaultMakeSpan::new().level(Level::INFO).include_headers(true))
+            .on_response(DefaultOnResponse::new().level(Level::INFO)),
+    )
+    .layer(SetSensitiveRequestHeadersLayer::new([
+        AUTHORIZATION,
+        PROXY_AUTHORIZATION,
+        COOKIE,
+        HeaderName::from_static("svix-signature"),
+        HeaderName::from_static("webhook-signature"),
+    ]))
+}
+
+/// `webhook` with a bounded in-memory store of the message ids it accepted
+/// ([`WEBHOOK_REPLAY_CAPACITY`] of them), so that a message sent again within the tolerance
+/// window is refused as `webhook-replayed`.
+pub fn with_replay_store(webhook: Webhook) -> Webhook {
+    webhook.replay_store(Arc::new(InMemoryReplayStore::new(WEBHOOK_REPLAY_CAPACITY)))
 }
 
 fn session_or_m2m() -> AcceptsToken {
@@ -99,4 +140,27 @@ async fn either(ClerkAuth(state): ClerkAuth) -> Response {
         _ => json!({ "caller": null }),
     };
     Json(body).into_response()
+}
+
+/// `POST /webhooks/clerk`: a verified Clerk webhook. [`ClerkWebhook`] has checked the signature,
+/// the timestamp and the replay store before this runs; the handler logs the event type and
+/// the message id (never the body or the secret) and acknowledges with the type.
+async fn clerk_webhook(headers: HeaderMap, ClerkWebhook(event): ClerkWebhook) -> Json<Value> {
+    tracing::info!(
+        event_type = %event.event_type,
+        id = message_id(&headers),
+        "Clerk webhook received"
+    );
+    Json(json!({ "received": event.event_type.as_str() }))
+}
+
+/// The verified message id: `svix-id`, or `webhook-id` when that is absent or blank, as the
+/// verifier reads it.
+fn message_id(headers: &HeaderMap) -> &str {
+    ["svix-id", "webhook-id"]
+        .into_iter()
+        .filter_map(|name| std::str::from_utf8(headers.get(name)?.as_bytes()).ok())
+        .map(str::trim)
+        .find(|id| !id.is_empty())
+        .unwrap_or_default()
 }

@@ -1,13 +1,15 @@
-//! The command line: `verify`, `decode`, `mint` and `help`, parsed by hand.
+//! The command line: `verify`, `decode`, `mint`, `webhook` and `help`, parsed by hand.
 //!
 //! Flags take their value as the next argument or inline (`--now-ms=5`); `--` ends the
 //! options. Everything is validated here, so the commands only run. Error messages name the
 //! flag at fault and never echo a value that could be a token or a secret key (see
-//! [`super::shown`]); `--secret-key` and `--machine-secret-key` values are never echoed at all.
+//! [`super::shown`]); `--secret-key`, `--machine-secret-key` and `--secret` values are never
+//! echoed at all.
 
 use std::path::PathBuf;
 
 use clerk_sdk::{AcceptsToken, Has, Reverification, TokenType};
+use http::{HeaderMap, HeaderName, HeaderValue};
 
 use super::{Error, shown};
 
@@ -30,6 +32,7 @@ pub(super) enum Command {
     Mint(MintArgs),
     /// `demo`: mint, then verify, with a local key.
     Demo,
+    Webhook(WebhookArgs),
 }
 
 /// `verify` options. No `Debug`: it holds the credential and may hold secret keys.
@@ -72,6 +75,24 @@ pub(super) struct HasArg {
     pub(super) check: Has,
 }
 
+/// `webhook` options. No `Debug`: it may hold the signing secret.
+pub(super) struct WebhookArgs {
+    /// `--secret`: never printed. `None`: `CLERK_WEBHOOK_SIGNING_SECRET` is read instead.
+    pub(super) secret: Option<String>,
+    /// The `--header` flags, in order (a repeated name keeps every value, as a request would).
+    pub(super) headers: HeaderMap,
+    pub(super) body: BodySource,
+    pub(super) now_ms: Option<u64>,
+}
+
+/// Where `webhook` gets the raw body from.
+pub(super) enum BodySource {
+    /// `--body-file PATH`: the file's bytes.
+    File(PathBuf),
+    /// `--body TEXT`: the argument's UTF-8 bytes.
+    Text(String),
+}
+
 /// `mint` options.
 pub(super) struct MintArgs {
     pub(super) out_dir: PathBuf,
@@ -108,9 +129,10 @@ pub(super) fn parse(args: Vec<String>) -> Result<Command, Error> {
         "decode" => decode(rest),
         "mint" => mint(rest),
         "demo" => Ok(Command::Demo),
+        "webhook" => webhook(rest),
         other => Ok(Command::ShowUsage {
             error: format!(
-                "unknown command {} (expected verify, decode, mint, demo or help)",
+                "unknown command {} (expected verify, decode, mint, demo, webhook or help)",
                 shown(other)
             ),
         }),
@@ -329,6 +351,83 @@ fn mint(mut flags: Flags) -> Result<Command, Error> {
         lifetime_secs,
         now_ms,
     }))
+}
+
+fn webhook(mut flags: Flags) -> Result<Command, Error> {
+    let mut secret = None;
+    let mut headers = HeaderMap::new();
+    let mut body = None;
+    let mut now_ms = None;
+    while let Some(item) = flags.next_item()? {
+        let (name, inline) = match item {
+            Item::Help => return Ok(Command::Help),
+            Item::Positional(_) => {
+                return Err(usage(
+                    "webhook takes no positional arguments (not shown); the body goes in \
+                     --body or --body-file"
+                        .to_owned(),
+                ));
+            }
+            Item::Flag { name, inline } => (name, inline),
+        };
+        match name.as_str() {
+            // Named, never echoed.
+            "secret" => {
+                let value = flags.value(&name, inline)?;
+                set_once(&mut secret, &name, value)?;
+            }
+            "header" => {
+                let (header, value) = parse_header(&flags.value(&name, inline)?)?;
+                headers.append(header, value);
+            }
+            "body-file" | "body" => {
+                let value = flags.value(&name, inline)?;
+                let source = if name == "body" {
+                    BodySource::Text(value)
+                } else {
+                    BodySource::File(PathBuf::from(value))
+                };
+                if body.replace(source).is_some() {
+                    return Err(usage("give one of --body-file and --body, once".to_owned()));
+                }
+            }
+            "now-ms" => {
+                let value = number(&name, &flags.value(&name, inline)?)?;
+                set_once(&mut now_ms, &name, value)?;
+            }
+            _ => return Err(unknown_option("webhook", &name)),
+        }
+    }
+    let Some(body) = body else {
+        return Err(usage(
+            "webhook needs the raw body: --body-file PATH or --body TEXT".to_owned(),
+        ));
+    };
+    Ok(Command::Webhook(WebhookArgs {
+        secret,
+        headers,
+        body,
+        now_ms,
+    }))
+}
+
+/// `--header NAME:VALUE`: split at the first colon; blanks around the value are dropped, as
+/// HTTP does (`svix-id: msg_1` works). The error lines name the header, never its value.
+fn parse_header(text: &str) -> Result<(HeaderName, HeaderValue), Error> {
+    let Some((name, value)) = text.split_once(':') else {
+        return Err(usage(
+            "--header expects NAME:VALUE, e.g. svix-id:msg_2Lh... (value not shown)".to_owned(),
+        ));
+    };
+    let name = HeaderName::from_bytes(name.trim().as_bytes())
+        .map_err(|_| usage(format!("--header {}: not a valid header name", shown(name))))?;
+    let value = HeaderValue::from_str(value.trim_matches([' ', '\t'])).map_err(|_| {
+        usage(format!(
+            "--header {name}: the value holds bytes an HTTP header cannot carry (control \
+             characters such as a newline); value not shown"
+        ))
+    })?;
+    Ok((name, value))
 }
 
 /// `--accepts`: one value is parsed as `AcceptsToken` (`any`, a type, or a comma list);

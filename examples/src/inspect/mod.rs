@@ -1,15 +1,16 @@
 //! `clerk-inspect`, a tool that answers "why is this token rejected?" (issue 2, item 5; the
-//! Backend API flags and `auth.machine`: issue 8, item 5).
+//! Backend API flags and `auth.machine`: issue 8, item 5) and "why is this webhook refused?"
+//! (issue 5, item 6).
 //!
 //! [`run`] takes the arguments after the program name and writes to the given streams, so the
 //! binary (`examples/clerk-inspect/main.rs`) and the tests share one code path.
 //!
 //! One file per job: `args` parses the command line (by hand: the grammar is small and the
-//! error lines must never echo a token), `verify`, `decode` and `mint` carry out the commands,
-//! and `output` shapes the JSON documents they print.
+//! error lines must never echo a token), `verify`, `decode`, `mint` and `webhook` carry out the
+//! commands, and `output` shapes the JSON documents they print.
 //!
 //! Exit status: [`EXIT_OK`] when the command did its job (for `verify`: whenever it could
-//! decide, signed in or signed out), [`EXIT_USAGE`] for usage and configuration errors, and
+//! decide, signed in or signed out; for `webhook`: valid or not), [`EXIT_USAGE`] for usage and configuration errors, and
 //! [`EXIT_FAILURE`] when something outside the user's control failed (writing the output,
 //! starting the async runtime, signing). Errors are one `error: …` line on stderr that never
 //! contains a token or a secret.
@@ -19,6 +20,7 @@ mod decode;
 mod mint;
 mod output;
 mod verify;
+mod webhook;
 
 use std::fmt;
 use std::io::Write;
@@ -33,7 +35,7 @@ pub const EXIT_FAILURE: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
 /// The text printed by `clerk-inspect help`.
-pub const USAGE: &str = r#"clerk-inspect: answers "why is this Clerk token rejected?"
+pub const USAGE: &str = r#"clerk-inspect: answers "why is this Clerk token (or webhook) rejected?"
 
 Usage:
   cargo run --example clerk-inspect -- <command> [options]
@@ -46,6 +48,8 @@ Commands:
   decode TOKEN     Print a token's header and claims WITHOUT verifying them
   mint             Create (or reuse) a local key pair and print a session token signed by it
   demo             mint, then verify: a signed-in org admin and an expired token (offline)
+  webhook          Verify a Clerk webhook (Svix signature, timestamp, event envelope) and
+                   print one JSON object: ok, reason, message, event
   help             Print this text
 
 verify options (CLERK_JWT_KEY, CLERK_SECRET_KEY, CLERK_API_URL, ... are read from the
@@ -86,8 +90,19 @@ mint options:
   --lifetime-secs N        exp = iat + N (default 60)
   --now-ms MS              Issue as if the clock read MS milliseconds since the epoch
 
-Exit status: 0 done (verify: signed in or signed out), 1 internal failure,
-2 usage or configuration error.
+webhook options:
+  --secret S               Signing secret (whsec_...; default CLERK_WEBHOOK_SIGNING_SECRET).
+                           Never printed. Prefer the variable: arguments show up in ps and
+                           shell history
+  --header NAME:VALUE      A request header (repeatable): svix-id, svix-timestamp and
+                           svix-signature, or the webhook-* names
+  --body-file PATH         The raw request body, byte for byte
+  --body TEXT              The same, given inline
+  --now-ms MS              Check the timestamp (valid for 5 minutes either way) as if the
+                           clock read MS milliseconds since the epoch
+
+Exit status: 0 done (verify: signed in or signed out; webhook: valid or not),
+1 internal failure, 2 usage or configuration error.
 
 Quick start:
   cargo run --example clerk-inspect -- mint
@@ -95,6 +110,11 @@ Quick start:
 
 Against a Clerk instance (keys and machine tokens checked by its Backend API):
   CLERK_SECRET_KEY=sk_test_... cargo run --example clerk-inspect -- verify --accepts any <token>
+
+A webhook delivery (headers and body as Clerk sent them):
+  CLERK_WEBHOOK_SIGNING_SECRET=whsec_... cargo run --example clerk-inspect -- webhook \
+      --header svix-id:msg_... --header svix-timestamp:1700000000 \
+      --header "svix-signature:v1,..." --body-file body.json --now-ms 1700000000000
 "#;
 
 /// Runs `clerk-inspect` with `args` (the arguments after the program name) and returns the exit
@@ -109,6 +129,7 @@ pub fn run(args: Vec<String>, stdout: &mut dyn Write, stderr: &mut dyn Write) ->
         Ok(Command::Decode(token)) => decode::run(&token, stdout),
         Ok(Command::Mint(a)) => mint::run(&a, stdout, stderr),
         Ok(Command::Demo) => demo(stdout, stderr),
+        Ok(Command::Webhook(a)) => webhook::run(&a, stdout),
         Err(error) => Err(error),
     };
     match result {

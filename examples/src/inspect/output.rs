@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use clerk_sdk::dangerous::UnverifiedToken;
-use clerk_sdk::{Auth, MachineAuth, RequestState, SessionAuth};
+use clerk_sdk::{Auth, MachineAuth, RequestState, SessionAuth, WebhookError, WebhookEvent};
 use serde_json::{Map, Value, json};
 
 use super::Error;
@@ -126,6 +126,33 @@ pub(super) fn mint(jwt_key_file: &str, kid: &str, token: &str, claims: &Map<Stri
         "authorization": format!("Bearer {token}"),
         "claims": claims,
     })
+}
+
+/// `webhook`: `{"ok", "reason", "message", "event"}`; `event` is the verified envelope
+/// `{"type", "object", "data", "timestamp", "instance_id", "event_attributes"}`, or null with
+/// the reason and message of the refusal.
+pub(super) fn webhook(result: &Result<WebhookEvent, WebhookError>) -> Value {
+    match result {
+        Ok(event) => json!({
+            "ok": true,
+            "reason": null,
+            "message": null,
+            "event": {
+                "type": event.event_type.as_str(),
+                "object": event.object,
+                "data": event.data,
+                "timestamp": event.timestamp,
+                "instance_id": event.instance_id,
+                "event_attributes": event.event_attributes,
+            },
+        }),
+        Err(error) => json!({
+            "ok": false,
+            "reason": error.reason(),
+            "message": error.to_string(),
+            "event": null,
+        }),
+    }
 }
 
 /// Prints `value` as pretty JSON followed by a newline.

@@ -1,0 +1,208 @@
+//! The demo's `POST /webhooks/clerk` over real HTTP (issue 5, item 3): it exists only with a
+//! verifier, answers `{"received": "<type>"}` for a verified event, refuses with
+//! `ClerkWebhook`'s 400/401/413 and the webhook reasons, refuses a replay, and never goes
+//! through the `ClerkLayer` (webhooks carry no Clerk token).
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use clerk_examples::demo::{LocalMode, WEBHOOK_PATH, app, router, with_replay_store};
+use clerk_integration_tests::{
+    Answer, TestServer, bind, client, send_raw, success_mismatches, test_keys, webhook_rejection_mismatches,
+};
+use clerk_sdk::Webhook;
+use clerk_sdk::testing::sign_webhook;
+use http::{HeaderMap, HeaderValue, Method};
+use serde_json::json;
+
+/// Issue 5's known-answer secret.
+const SECRET: &str = "whsec_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcY";
+const BODY: &str = r#"{"type":"user.created","object":"event","data":{"id":"user_1","object":"user"}}"#;
+
+fn now_s() -> i64 {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs();
+    i64::try_from(secs).expect("seconds fit an i64")
+}
+
+/// The `svix-*` headers for `body` signed with [`SECRET`] as message `id` at `timestamp_s`.
+fn signed(id: &str, timestamp_s: i64, body: &str) -> HeaderMap {
+    sign_webhook(SECRET, id, timestamp_s, body.as_bytes()).expect("sign")
+}
+
+/// The demo in local mode, with its webhook route verifying [`SECRET`] instead of the
+/// generated one (`max_body_len` lowered to test 413), as `demo::run` builds it.
+async fn start(max_body_len: usize) -> (LocalMode, TestServer) {
+    let (listener, addr) = bind().await;
+    let mode = LocalMode::new(test_keys(), addr).expect("local mode");
+    let webhook = with_replay_store(Webhook::new(SECRET).expect("secret").max_body_len(max_body_len));
+    let server = TestServer::start(listener, app(mode.clerk().clone(), Some(webhook)));
+    (mode, server)
+}
+
+async fn post(server: &TestServer, headers: &HeaderMap, body: &str) -> Answer {
+    send_raw(
+        &client(),
+        Method::POST,
+        &server.url(WEBHOOK_PATH),
+        headers,
+        body.to_owned(),
+    )
+    .await
+}
+
+fn assert_received(answer: &Answer, event_type: &str) {
+    let problems = success_mismatches(answer, &json!({ "received": event_type }));
+    assert!(problems.is_empty(), "{problems:?}: {}", answer.text);
+}
+
+fn assert_refused(answer: &Answer, status: u16, reason: &str) {
+    let problems = webhook_rejection_mismatches(answer, status, reason);
+    assert!(problems.is_empty(), "{reason}: {problems:?}");
+}
+
+#[tokio::test]
+async fn the_route_exists_only_with_a_verifier() {
+    let (listener, addr) = bind().await;
+    let mode = LocalMode::new(test_keys(), addr).expect("local mode");
+    let without = TestServer::start(listener, router(mode.clerk().clone()));
+    let headers = signed("msg_1", now_s(), BODY);
+    let answer = send_raw(
+        &client(),
+        Method::POST,
+        &without.url(WEBHOOK_PATH),
+        &headers,
+        BODY,
+    )
+    .await;
+    assert_eq!(answer.status, 404, "{}", answer.text);
+
+    let (_mode, with) = start(1024).await;
+    let answer = send_raw(
+        &client(),
+        Method::GET,
+        &with.url(WEBHOOK_PATH),
+        &HeaderMap::new(),
+        "",
+    )
+    .await;
+    assert_eq!(answer.status, 405, "{}", answer.text);
+    // The token routes are still there, behind the ClerkLayer.
+    let answer = send_raw(&client(), Method::GET, &with.url("/me"), &HeaderMap::new(), "").await;
+    assert_eq!(answer.status, 401);
+    assert_eq!(
+        answer.header("x-clerk-auth-reason"),
+        Some("session-token-missing")
+    );
+}
+
+#[tokio::test]
+async fn verified_events_are_received_once() {
+    let (_mode, server) = start(1024).await;
+    let headers = signed("msg_once", now_s(), BODY);
+    assert_received(&post(&server, &headers, BODY).await, "user.created");
+    assert_refused(&post(&server, &headers, BODY).await, 401, "webhook-replayed");
+
+    // The webhook-* header names, and an event type the SDK does not know.
+    let body = r#"{"type":"brand.new","data":{}}"#;
+    let mut standard = HeaderMap::new();
+    for (name, value) in &signed("msg_standard", now_s(), body) {
+        let renamed = name.as_str().replace("svix-", "webhook-");
+        standard.insert(
+            http::HeaderName::from_bytes(renamed.as_bytes()).expect("a header name"),
+            value.clone(),
+        );
+    }
+    assert_received(&post(&server, &standard, body).await, "brand.new");
+}
+
+#[tokio::test]
+async fn refusals_carry_the_webhook_reason() {
+    let (_mode, server) = start(256).await;
+    let now = now_s();
+    let tampered = BODY.replace("user_1", "user_2");
+    assert_refused(
+        &post(&server, &signed("msg_tampered", now, BODY), &tampered).await,
+        401,
+        "webhook-no-matching-signature",
+    );
+    let other_secret = sign_webhook(
+        "whsec_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcZ",
+        "msg_other",
+        now,
+        BODY.as_bytes(),
+    )
+    .expect("sign");
+    assert_refused(
+        &post(&server, &other_secret, BODY).await,
+        401,
+        "webhook-no-matching-signature",
+    );
+    assert_refused(
+        &post(&server, &signed("msg_old", now - 600, BODY), BODY).await,
+        401,
+        "webhook-timestamp-too-old",
+    );
+    assert_refused(
+        &post(&server, &signed("msg_new", now + 600, BODY), BODY).await,
+        401,
+        "webhook-timestamp-too-new",
+    );
+    assert_refused(
+        &post(&server, &HeaderMap::new(), BODY).await,
+        400,
+        "webhook-headers-missing",
+    );
+    let mut bad_timestamp = signed("msg_ts", now, BODY);
+    bad_timestamp.insert("svix-timestamp", HeaderValue::from_static("soon"));
+    assert_refused(
+        &post(&server, &bad_timestamp, BODY).await,
+        400,
+        "webhook-timestamp-invalid",
+    );
+    assert_refused(
+        &post(&server, &signed("msg_text", now, "not json"), "not json").await,
+        400,
+        "webhook-payload-invalid",
+    );
+    let big = format!(
+        r#"{{"type":"user.created","data":{{"pad":"{}"}}}}"#,
+        "x".repeat(300)
+    );
+    assert_refused(
+        &post(&server, &signed("msg_big", now, &big), &big).await,
+        413,
+        "webhook-body-too-large",
+    );
+    // None of these was remembered: the valid message still passes once.
+    let headers = signed("msg_tampered", now, BODY);
+    assert_received(&post(&server, &headers, BODY).await, "user.created");
+}
+
+/// Webhooks never reach the `ClerkLayer`: no authentication per webhook, even with an
+/// `Authorization` header, while a token route still authenticates once.
+#[tokio::test]
+async fn webhooks_are_not_authenticated_as_clerk_requests() {
+    let (mode, server) = start(1024).await;
+    let clerk = mode.clerk();
+    let before = clerk.authentications();
+    let mut headers = signed("msg_no_auth", now_s(), BODY);
+    headers.insert(
+        http::header::AUTHORIZATION,
+        HeaderValue::from_static("Bearer not-a-jwt"),
+    );
+    assert_received(&post(&server, &headers, BODY).await, "user.created");
+    assert_refused(
+        &post(&server, &HeaderMap::new(), BODY).await,
+        400,
+        "webhook-headers-missing",
+    );
+    assert_eq!(
+        clerk.authentications(),
+        before,
+        "a webhook went through the ClerkLayer"
+    );
+    send_raw(&client(), Method::GET, &server.url("/me"), &HeaderMap::new(), "").await;
+    assert_eq!(clerk.authentications(), before + 1);
+}

@@ -158,6 +158,10 @@ fn expected(path: &str, case: Case) -> Want {
     if path == "/public" {
         return Want::Ok(json!({ "message": "public: no sign-in needed" }));
     }
+    // A route that admits only m2m tokens answers a missing header with upstream's literal.
+    if path == "/machine" && case == Case::NoToken {
+        return Want::Rejected(401, "No token in header");
+    }
     if let Some(want) = signed_out(case) {
         return want;
     }

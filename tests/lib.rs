@@ -219,7 +219,7 @@ pub async fn get(client: &reqwest::Client, url: &str, authorization: Option<&str
 /// - `x-clerk-auth-status: signed-out`, `x-clerk-auth-reason: <reason>`, and
 ///   `x-clerk-auth-message` equal to the body's message;
 /// - `WWW-Authenticate`: a bare `Bearer` when no credential was sent
-///   (`session-token-missing`), `Bearer error="<code>", error_description="<message>"` for
+///   (`session-token-missing`, `No token in header`), `Bearer error="<code>", error_description="<message>"` for
 ///   other 401s and for 403, none for 503.
 pub fn rejection_mismatches(answer: &Answer, status: u16, reason: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -289,7 +289,7 @@ pub fn rejection_mismatches(answer: &Answer, status: u16, reason: &str) -> Vec<S
     );
     let description = message.replace(['"', '\\'], "'");
     let challenge = match (status, reason) {
-        (401, "session-token-missing") => Some("Bearer".to_owned()),
+        (401, "session-token-missing" | "No token in header") => Some("Bearer".to_owned()),
         (401 | 403, _) => Some(format!(
             "Bearer error=\"{code}\", error_description=\"{description}\""
         )),

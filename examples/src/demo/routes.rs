@@ -1,7 +1,8 @@
-//! The demo's router: one [`ClerkLayer`] for every route that asks who is calling, then one way
-//! of asking per route (an extractor, a guard, or a check in the handler), so each style of the
-//! axum integration is shown once; and, beside them, the webhook route, which authenticates
-//! its request with a signature instead of a Clerk token.
+//! The demo's router: one [`ClerkLayer`] for every route that asks who is calling, then
+//! `#[clerk_protected]` on each protected handler (the macro's hidden guard reuses the layer's
+//! outcome, so nothing is verified twice), with the extractors handing the verified caller to
+//! the handler; and, beside them, the webhook route, which authenticates its request with a
+//! signature instead of a Clerk token.
 
 use std::sync::Arc;
 
@@ -9,12 +10,9 @@ use axum::Json;
 use axum::Router;
 use axum::http::HeaderMap;
 use axum::http::header::{AUTHORIZATION, COOKIE, HeaderName, PROXY_AUTHORIZATION};
-use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use clerk_sdk::axum::{
-    ClerkAuth, ClerkLayer, ClerkMachine, ClerkRejection, ClerkSession, ClerkWebhook, RequireLayer,
-};
-use clerk_sdk::{AcceptsToken, Auth, Clerk, Has, InMemoryReplayStore, Requirement, TokenType, Webhook};
+use clerk_sdk::axum::{ClerkAuth, ClerkLayer, ClerkMachine, ClerkSession, ClerkWebhook};
+use clerk_sdk::{AcceptsToken, Auth, Clerk, InMemoryReplayStore, TokenType, Webhook, clerk_protected};
 use serde_json::{Value, json};
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
@@ -45,21 +43,21 @@ pub fn router(clerk: Clerk) -> Router {
 /// once, admitting session and m2m tokens, and never rejects; each route then says what it
 /// needs:
 ///
-/// - `/me` extracts [`ClerkSession`] (401 without a signed-in session);
-/// - `/admin` is guarded by a [`RequireLayer`] for [`ADMIN_ROLE`] (`route_layer`; 403 for
-///   other members), and its handler extracts [`ClerkSession`] from the same outcome;
-/// - `/machine` extracts [`ClerkMachine`] (401 without an m2m token);
-/// - `/either` extracts [`ClerkAuth`] and checks a [`Requirement`] in the handler;
+/// - `/me`: `#[clerk_protected]`, any signed-in session (401 otherwise);
+/// - `/admin`: `#[clerk_protected(role = "org:admin")]` (403 for other members);
+/// - `/machine`: `#[clerk_protected(accepts = "m2m_token")]` (401 without an m2m token);
+/// - `/either`: `#[clerk_protected(accepts = ["session_token", "m2m_token"])]`;
+/// - the handlers then take [`ClerkSession`], [`ClerkMachine`] or [`ClerkAuth`], which read
+///   the outcome the guard already decided;
 /// - `POST /webhooks/clerk` extracts [`ClerkWebhook`] with `webhook` as its router state
 ///   (400 malformed, 401 bad signature, stale or replayed, 413 too large). Clerk's webhooks
 ///   carry no Clerk token, so this route is merged in outside the [`ClerkLayer`], which never
 ///   sees its requests.
 pub fn app(clerk: Clerk, webhook: Option<Webhook>) -> Router {
-    let admin_only = RequireLayer::new(clerk.clone(), Requirement::new().has(Has::role(ADMIN_ROLE)));
     let mut app = Router::new()
         .route("/public", get(public))
         .route("/me", get(me))
-        .route("/admin", get(admin).route_layer(admin_only))
+        .route("/admin", get(admin))
         .route("/machine", get(machine))
         .route("/either", get(either))
         .layer(ClerkLayer::new(clerk.clone()).accepting(session_or_m2m()))
@@ -102,6 +100,7 @@ async fn public() -> Json<Value> {
 }
 
 /// `GET /me`: any signed-in session.
+#[clerk_protected]
 async fn me(ClerkSession(session): ClerkSession) -> Json<Value> {
     Json(json!({
         "user_id": session.user_id(),
@@ -110,8 +109,9 @@ async fn me(ClerkSession(session): ClerkSession) -> Json<Value> {
     }))
 }
 
-/// `GET /admin`: the [`RequireLayer`] has already checked the role; the extractor reuses the
-/// layer's outcome instead of verifying again.
+/// `GET /admin`: org admins only ([`ADMIN_ROLE`]); the guard has checked the role, and the
+/// extractor reuses its outcome instead of verifying again.
+#[clerk_protected(role = "org:admin")]
 async fn admin(ClerkSession(session): ClerkSession) -> Json<Value> {
     Json(json!({
         "message": "welcome, org admin",
@@ -121,6 +121,7 @@ async fn admin(ClerkSession(session): ClerkSession) -> Json<Value> {
 }
 
 /// `GET /machine`: an m2m caller.
+#[clerk_protected(accepts = "m2m_token")]
 async fn machine(ClerkMachine(machine): ClerkMachine) -> Json<Value> {
     Json(json!({
         "machine_id": machine.machine_id(),
@@ -128,18 +129,16 @@ async fn machine(ClerkMachine(machine): ClerkMachine) -> Json<Value> {
     }))
 }
 
-/// `GET /either`: a session or an m2m caller, decided in the handler from [`ClerkAuth`].
-async fn either(ClerkAuth(state): ClerkAuth) -> Response {
-    if let Err(denial) = Requirement::new().accepts(session_or_m2m()).check(&state) {
-        return ClerkRejection::from(denial).into_response();
-    }
+/// `GET /either`: a session or an m2m caller; the guard admits only those two.
+#[clerk_protected(accepts = ["session_token", "m2m_token"])]
+async fn either(ClerkAuth(state): ClerkAuth) -> Json<Value> {
     let body = match state.auth() {
         Auth::Session(session) => json!({ "caller": "session", "user_id": session.user_id() }),
         Auth::Machine(machine) => json!({ "caller": "machine", "machine_id": machine.machine_id() }),
         // The check above admits only these two; a new kind of caller gets no data.
         _ => json!({ "caller": null }),
     };
-    Json(body).into_response()
+    Json(body)
 }
 
 /// `POST /webhooks/clerk`: a verified Clerk webhook. [`ClerkWebhook`] has checked the signature,

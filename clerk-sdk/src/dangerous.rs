@@ -31,6 +31,6 @@ impl UnverifiedToken {
 /// # Errors
 /// [`MalformedToken`] when the token is too long, not three parts, or does not decode.
 pub fn decode_unverified(token: &str) -> Result<UnverifiedToken, MalformedToken> {
-    let (header, claims) = DecodedJwt::decode(token)?.into_parts();
+    let (header, claims) = DecodedJwt::decode(token)?.into_parts()?;
     Ok(UnverifiedToken { header, claims })
 }

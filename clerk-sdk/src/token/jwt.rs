@@ -59,8 +59,9 @@ pub(crate) struct Header {
 #[derive(Debug)]
 pub(crate) struct DecodedJwt<'a> {
     signing_input: &'a str,
+    /// The header's base64url part, decoded again only if the whole header is asked for.
+    header_part: &'a str,
     header: Header,
-    raw_header: Map<String, Value>,
     claims: Map<String, Value>,
     signature: Vec<u8>,
 }
@@ -76,7 +77,7 @@ impl<'a> DecodedJwt<'a> {
         else {
             return Err(MalformedToken::PartCount);
         };
-        let raw_header = decode_object(h)?;
+        let header = Header::decode(h)?;
         let claims = decode_object(p)?;
         let signature = decode_part(s)?;
         let signing_input = token
@@ -84,8 +85,8 @@ impl<'a> DecodedJwt<'a> {
             .ok_or(MalformedToken::PartCount)?;
         Ok(DecodedJwt {
             signing_input,
-            header: Header::from_map(&raw_header),
-            raw_header,
+            header_part: h,
+            header,
             claims,
             signature,
         })
@@ -106,9 +107,9 @@ impl<'a> DecodedJwt<'a> {
         &self.claims
     }
 
-    /// Takes the decoded header and payload out.
-    pub(crate) fn into_parts(self) -> (Map<String, Value>, Map<String, Value>) {
-        (self.raw_header, self.claims)
+    /// Takes the whole decoded header and the payload out.
+    pub(crate) fn into_parts(self) -> Result<(Map<String, Value>, Map<String, Value>), MalformedToken> {
+        Ok((decode_object(self.header_part)?, self.claims))
     }
 
     /// Takes the decoded payload out.
@@ -122,18 +123,40 @@ impl<'a> DecodedJwt<'a> {
     }
 }
 
+/// The header fields verification reads, as found: deserializing into this (rather than a
+/// map) costs no allocation per unrelated field.
+#[derive(serde::Deserialize)]
+struct RawHeader {
+    #[serde(default)]
+    alg: Option<Value>,
+    #[serde(default)]
+    typ: Option<Value>,
+    #[serde(default)]
+    kid: Option<Value>,
+    #[serde(default)]
+    cat: Option<Value>,
+}
+
 impl Header {
-    fn from_map(map: &Map<String, Value>) -> Self {
-        let string = |k: &str| map.get(k).and_then(Value::as_str).map(str::to_owned);
-        let present_non_string = |k: &str| map.get(k).is_some_and(|v| !v.is_string());
-        Header {
-            alg: string("alg"),
-            typ: string("typ"),
-            typ_not_string: present_non_string("typ"),
-            kid: string("kid"),
-            cat: string("cat"),
-            cat_not_string: present_non_string("cat"),
+    /// Decodes the header part; it must be a JSON object.
+    fn decode(part: &str) -> Result<Self, MalformedToken> {
+        let bytes = decode_part(part)?;
+        let text = json_text(&bytes);
+        // A derived struct would also accept a JSON array: insist on an object.
+        if !text.trim_start().starts_with('{') {
+            return Err(MalformedToken::Undecodable);
         }
+        let raw: RawHeader = serde_json::from_str(&text).map_err(|_| MalformedToken::Undecodable)?;
+        let string = |v: &Option<Value>| v.as_ref().and_then(Value::as_str).map(str::to_owned);
+        let non_string = |v: &Option<Value>| v.as_ref().is_some_and(|v| !v.is_string());
+        Ok(Header {
+            alg: string(&raw.alg),
+            typ: string(&raw.typ),
+            typ_not_string: non_string(&raw.typ),
+            kid: string(&raw.kid),
+            cat: string(&raw.cat),
+            cat_not_string: non_string(&raw.cat),
+        })
     }
 }
 
@@ -144,21 +167,25 @@ fn decode_part(part: &str) -> Result<Vec<u8>, MalformedToken> {
         .map_err(|_| MalformedToken::Undecodable)
 }
 
+/// Decoded bytes as text the way `TextDecoder` reads them upstream: invalid UTF-8 replaced, a
+/// leading byte-order mark dropped. Valid UTF-8 without a mark is borrowed, not copied.
+fn json_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text.strip_prefix('\u{feff}').unwrap_or(text)),
+        Err(_) => {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            std::borrow::Cow::Owned(text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text))
+        }
+    }
+}
+
 /// Decodes a base64url part holding a JSON object.
 ///
 /// Invalid UTF-8 is replaced and a leading byte-order mark dropped, as `TextDecoder` does
 /// upstream, so the same bytes decode to the same claims.
 fn decode_object(part: &str) -> Result<Map<String, Value>, MalformedToken> {
     let bytes = decode_part(part)?;
-    // Fast path: valid UTF-8 without a byte-order mark parses straight from the bytes.
-    let parsed = match std::str::from_utf8(&bytes) {
-        Ok(text) if !text.starts_with('\u{feff}') => serde_json::from_str(text),
-        _ => {
-            let text = String::from_utf8_lossy(&bytes);
-            serde_json::from_str(text.strip_prefix('\u{feff}').unwrap_or(&text))
-        }
-    };
-    match parsed {
+    match serde_json::from_str(&json_text(&bytes)) {
         Ok(Value::Object(map)) => Ok(map),
         _ => Err(MalformedToken::Undecodable),
     }
@@ -186,7 +213,7 @@ mod tests {
         assert_eq!(jwt.claims()["sub"], "user_1");
         assert_eq!(jwt.signature(), b"sig");
         assert_eq!(jwt.signing_input(), token.rsplit_once('.').unwrap().0);
-        assert_eq!(jwt.into_parts().0["kid"], "k1");
+        assert_eq!(jwt.into_parts().unwrap().0["kid"], "k1");
     }
 
     #[test]

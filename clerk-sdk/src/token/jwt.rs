@@ -55,6 +55,9 @@ pub(crate) struct Header {
     pub(crate) cat_not_string: bool,
 }
 
+/// A decoded JSON object (a JWT header or payload).
+pub(crate) type JsonObject = Map<String, Value>;
+
 /// A JWT split into its parts and decoded, but not verified.
 #[derive(Debug)]
 pub(crate) struct DecodedJwt<'a> {
@@ -108,7 +111,7 @@ impl<'a> DecodedJwt<'a> {
     }
 
     /// Takes the whole decoded header and the payload out.
-    pub(crate) fn into_parts(self) -> Result<(Map<String, Value>, Map<String, Value>), MalformedToken> {
+    pub(crate) fn into_parts(self) -> Result<(JsonObject, JsonObject), MalformedToken> {
         Ok((decode_object(self.header_part)?, self.claims))
     }
 

@@ -81,6 +81,10 @@ mod webhook;
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 
+#[cfg(feature = "__fuzz")]
+#[doc(hidden)]
+pub mod fuzz_api;
+
 pub use auth::{
     Auth, AuthStatus, RequestState, SessionAuth, SessionClaims, SignedOutAuth, SignedOutReason, TokenCarrier,
 };

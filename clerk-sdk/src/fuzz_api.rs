@@ -14,8 +14,6 @@ use std::future::Future;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use http::header::{AUTHORIZATION, COOKIE};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::{Map, Value};
@@ -439,31 +437,25 @@ fn read_event(event: &WebhookEvent) {
     let _ = (event.organization_membership(), event.organization_invitation());
 }
 
-/// A JWKS body walked as `jwks::parse_jwks` / `parse_jwk` do (`{"keys":[…]}`; RSA, `use`
-/// `sig` if present, `alg` RS256 if present, a `kid`, base64url `n` and `e`, then
-/// `JwtKey::from_rsa_components`). Returns how many keys were accepted; `None` when the body is
-/// not a JSON object with a `keys` array.
+/// A JWKS body through the cache's own parser (`jwks::parse_jwks`), as a `200` with
+/// `content-type: application/json`: `{"keys":[…]}`, keeping RSA signing keys that pass
+/// [`JwtKey`]'s checks. Returns how many keys were accepted; `None` when the body is refused.
 pub fn jwks_json(input: &[u8]) -> Option<usize> {
-    let body: Value = serde_json::from_slice(input).ok()?;
-    let keys = body.get("keys")?.as_array()?;
-    Some(keys.iter().filter_map(jwk).count())
-}
-
-/// One JWK, mirroring `jwks::parse_jwk`.
-fn jwk(jwk: &Value) -> Option<(String, JwtKey)> {
-    let field = |name: &str| jwk.get(name).and_then(Value::as_str);
-    if field("kty") != Some("RSA") || field("use").is_some_and(|u| u != "sig") {
-        return None;
+    let mut headers = http::HeaderMap::new();
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    let response = crate::backend::BackendResponse {
+        status: http::StatusCode::OK,
+        headers,
+        body: input.to_vec(),
+    };
+    let keys = crate::jwks::parse_jwks("http://127.0.0.1/v1/jwks", &response).ok()?;
+    for key in keys.values() {
+        let _ = (key.bits(), key.rsa_components());
     }
-    if field("alg").is_some_and(|a| a != "RS256") {
-        return None;
-    }
-    let kid = field("kid")?;
-    let n = URL_SAFE_NO_PAD.decode(field("n")?.trim_end_matches('=')).ok()?;
-    let e = URL_SAFE_NO_PAD.decode(field("e")?.trim_end_matches('=')).ok()?;
-    let key = JwtKey::from_rsa_components(&n, &e).ok()?;
-    let _ = (key.bits(), key.rsa_components());
-    Some((kid.to_owned(), key))
+    Some(keys.len())
 }
 
 /// `JwtKey::from_rsa_components` on raw bytes: the first byte says where the rest splits into

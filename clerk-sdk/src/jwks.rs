@@ -441,7 +441,10 @@ fn status_error(url: &str, response: &BackendResponse) -> JwksError {
 }
 
 /// Parses `{"keys":[…]}`, keeping RSA signing keys that pass [`JwtKey`]'s checks.
-fn parse_jwks(url: &str, response: &BackendResponse) -> Result<HashMap<String, JwtKey>, JwksError> {
+pub(crate) fn parse_jwks(
+    url: &str,
+    response: &BackendResponse,
+) -> Result<HashMap<String, JwtKey>, JwksError> {
     let malformed = || JwksError::Malformed { url: url.to_owned() };
     if !response.is_json() {
         return Err(malformed());

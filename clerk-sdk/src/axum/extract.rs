@@ -51,6 +51,21 @@ where
     outcome(&clerk, parts, accepts).await
 }
 
+/// The stored (or freshly decided) outcome, checked against what the extractor needs.
+async fn checked_outcome<S>(
+    parts: &mut Parts,
+    state: &S,
+    requirement: &Requirement,
+) -> Result<Arc<RequestState>, ClerkRejection>
+where
+    Clerk: FromRef<S>,
+{
+    let accepts = stored_accepts(parts);
+    let outcome = outcome_from_state(parts, state, accepts.as_ref()).await;
+    requirement.check(&outcome)?;
+    Ok(outcome)
+}
+
 /// The accepted types a stored outcome was decided under, or the configuration's.
 fn stored_accepts(parts: &Parts) -> Option<AcceptsToken> {
     parts
@@ -82,9 +97,7 @@ where
     type Rejection = ClerkRejection;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let accepts = stored_accepts(parts);
-        let outcome = outcome_from_state(parts, state, accepts.as_ref()).await;
-        Requirement::new().check(&outcome)?;
+        let outcome = checked_outcome(parts, state, &Requirement::new()).await?;
         let session = outcome.auth().session().cloned();
         session
             .map(ClerkSession)
@@ -112,14 +125,12 @@ where
     type Rejection = ClerkRejection;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let accepts = stored_accepts(parts);
-        let outcome = outcome_from_state(parts, state, accepts.as_ref()).await;
         let machines = AcceptsToken::Many(vec![
             TokenType::M2mToken,
             TokenType::OAuthToken,
             TokenType::ApiKey,
         ]);
-        Requirement::new().accepts(machines).check(&outcome)?;
+        let outcome = checked_outcome(parts, state, &Requirement::new().accepts(machines)).await?;
         let machine = outcome.auth().machine().cloned();
         machine
             .map(ClerkMachine)

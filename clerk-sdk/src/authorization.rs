@@ -73,6 +73,16 @@ pub struct Has {
 }
 
 impl Has {
+    /// Whether checking this query reads the organization's permissions.
+    pub(crate) fn reads_permissions(&self) -> bool {
+        self.permission.is_some()
+    }
+
+    /// Whether checking this query reads `fva`.
+    pub(crate) fn reads_factor_age(&self) -> bool {
+        self.reverification.is_some()
+    }
+
     /// An empty query. Checking it is always false, like upstream `has({})`.
     pub fn new() -> Self {
         Self::default()

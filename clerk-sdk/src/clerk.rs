@@ -13,6 +13,7 @@ use crate::jwks::JwksCache;
 use crate::jwt_key::JwtKey;
 use crate::token::AcceptsToken;
 use crate::token::session;
+use crate::token_cache::TokenCache;
 
 /// Verifies Clerk credentials. Cheap to clone; share one per application.
 ///
@@ -42,6 +43,8 @@ pub(crate) struct ClerkInner {
     /// This instance's key cache (never shared between instances); present when keys come
     /// from the Backend API.
     pub(crate) jwks: Option<Arc<JwksCache>>,
+    /// Verified session tokens, when the cache is on.
+    pub(crate) token_cache: Option<TokenCache>,
     /// Requests authenticated through this handle (for tests and metrics).
     authentications: AtomicU64,
 }
@@ -98,8 +101,10 @@ impl Clerk {
         };
         Clerk {
             inner: Arc::new(ClerkInner {
-                config,
                 jwks,
+                token_cache: (config.token_cache_capacity > 0)
+                    .then(|| TokenCache::new(config.token_cache_capacity)),
+                config,
                 authentications: AtomicU64::new(0),
             }),
         }
@@ -124,7 +129,16 @@ impl Clerk {
         self.inner.authentications.load(Ordering::Relaxed)
     }
 
+    /// How many verified session tokens the token cache holds now (0 when it is off); see
+    /// [`crate::ClerkConfigBuilder::token_cache_capacity`].
+    pub fn cached_tokens(&self) -> usize {
+        self.inner.token_cache.as_ref().map_or(0, TokenCache::len)
+    }
+
     /// Verifies a session token and returns its claims (upstream's `verifyToken`).
+    ///
+    /// This does not use the token cache: only [`Clerk::authenticate_request`], whose checks
+    /// are stricter (token type and category), reads and fills it.
     ///
     /// Checks, in upstream's order: length cap, decoding, M2M category, key, `typ`, `alg`
     /// (RS256 only), signature, then `sub`, `aud`, `azp`, `iss`, `exp`, `nbf`, `iat`. Pending
@@ -138,7 +152,8 @@ impl Clerk {
         let jwt = session::decode_session_token(token)?;
         let key = self.inner.session_key(jwt.header().kid.as_deref()).await?;
         let config = &self.inner.config;
-        session::verify_decoded(jwt, &key, &config.rules, config.clock.now_ms()).map(SessionClaims::new)
+        session::verify_decoded(jwt, &key, &config.rules, config.clock.now_ms())
+            .map(|(claims, _)| SessionClaims::new(claims))
     }
 
     /// Authenticates a request from its headers: the `Authorization` header (`Bearer`, any

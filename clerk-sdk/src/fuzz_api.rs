@@ -146,7 +146,7 @@ pub fn verify_session_token(token: &str, key: &JwtKey, now_ms: u64) -> bool {
     };
     let unverified = jwt.claims().clone();
     let verified = match session::verify_decoded(jwt, key, &rules, now_ms) {
-        Ok(claims) => {
+        Ok((claims, _)) => {
             let _ = SessionAuth::from_claims(claims)
                 .org_permissions()
                 .map(<[String]>::len);

@@ -341,7 +341,15 @@ impl JwksCache {
             let mut next = Snapshot::clone(s);
             match &outcome {
                 Ok(keys) => {
-                    next.keys = keys.clone();
+                    // An unchanged key keeps its identity, so the token cache's entries
+                    // verified with it stay valid across refreshes.
+                    next.keys = keys
+                        .iter()
+                        .map(|(kid, key)| match s.keys.get(kid) {
+                            Some(old) if old.same_material(key) => (kid.clone(), old.clone()),
+                            _ => (kid.clone(), key.clone()),
+                        })
+                        .collect();
                     next.fetched_at = Some(now);
                     next.failure = None;
                 }
@@ -473,7 +481,7 @@ fn parse_jwk(jwk: &serde_json::Value) -> Option<(String, JwtKey)> {
     let kid = field("kid")?;
     let n = URL_SAFE_NO_PAD.decode(field("n")?.trim_end_matches('=')).ok()?;
     let e = URL_SAFE_NO_PAD.decode(field("e")?.trim_end_matches('=')).ok()?;
-    let key = JwtKey::from_rsa_components(&n, &e).ok()?;
+    let key = JwtKey::from_rsa_components(&n, &e).ok()?.with_kid(kid);
     Some((kid.to_owned(), key))
 }
 

@@ -59,8 +59,15 @@ const BASE64: GeneralPurpose = GeneralPurpose::new(
 /// Cloning is cheap: the parsed key is shared.
 #[derive(Clone)]
 pub struct JwtKey {
-    key: Arc<ParsedPublicKey>,
+    key: Arc<KeyInner>,
+}
+
+/// Behind one pointer, so a [`JwtKey`] (which the token cache keeps per entry) is 8 bytes.
+struct KeyInner {
+    parsed: ParsedPublicKey,
     bits: usize,
+    /// The `kid` the key was published under, for keys from a JWKS.
+    kid: Option<Box<str>>,
 }
 
 impl JwtKey {
@@ -135,8 +142,11 @@ impl JwtKey {
         let key =
             ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, der).map_err(|_| JwtKeyError::Rejected)?;
         Ok(Self {
-            key: Arc::new(key),
-            bits,
+            key: Arc::new(KeyInner {
+                parsed: key,
+                bits,
+                kid: None,
+            }),
         })
     }
 
@@ -159,7 +169,7 @@ impl JwtKey {
 
     /// The big-endian modulus and exponent, e.g. to publish the key as a JWK.
     pub fn rsa_components(&self) -> (Vec<u8>, Vec<u8>) {
-        let parsed = SubjectPublicKeyInfoRef::from_der(self.key.as_ref().as_ref())
+        let parsed = SubjectPublicKeyInfoRef::from_der(self.key.parsed.as_ref())
             .ok()
             .and_then(|spki| spki.subject_public_key.as_bytes())
             .and_then(|der| pkcs1::RsaPublicKeyRef::from_der(der).ok());
@@ -174,18 +184,54 @@ impl JwtKey {
 
     /// Modulus size in bits.
     pub fn bits(&self) -> usize {
-        self.bits
+        self.key.bits
     }
 
     /// RS256 (RSASSA-PKCS1-v1_5 + SHA-256) check of `signature` over `message`.
     pub(crate) fn verify_rs256(&self, message: &[u8], signature: &[u8]) -> bool {
-        self.key.verify_sig(message, signature).is_ok()
+        self.key.parsed.verify_sig(message, signature).is_ok()
+    }
+
+    /// Records the `kid` a JWKS published this key under (a fresh key only; a shared one is
+    /// returned unchanged).
+    pub(crate) fn with_kid(mut self, kid: &str) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.key) {
+            inner.kid = Some(kid.into());
+        }
+        self
+    }
+
+    /// The `kid` of a key from a JWKS.
+    pub(crate) fn kid(&self) -> Option<&str> {
+        self.key.kid.as_deref()
+    }
+
+    /// Whether both handles share one parsed key (not merely equal material).
+    pub(crate) fn same_key(&self, other: &JwtKey) -> bool {
+        Arc::ptr_eq(&self.key, &other.key)
+    }
+
+    /// Whether both keys have the same modulus and exponent.
+    pub(crate) fn same_material(&self, other: &JwtKey) -> bool {
+        self.same_key(other) || self.key.parsed.as_ref() == other.key.parsed.as_ref()
+    }
+}
+
+#[cfg(test)]
+impl JwtKey {
+    /// A freshly generated 2048-bit key, for unit tests across the crate.
+    pub(crate) fn generate_for_tests() -> JwtKey {
+        use aws_lc_rs::encoding::AsDer as _;
+        use aws_lc_rs::signature::KeyPair as _;
+        let pair = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).expect("rsa keygen");
+        let der = pair.public_key().as_der().expect("spki encoding");
+        JwtKey::from_spki_der(der.as_ref()).expect("generated key")
     }
 }
 
 impl fmt::Debug for JwtKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("JwtKey").field("bits", &self.bits).finish()
+        f.debug_struct("JwtKey").field("bits", &self.key.bits).finish()
     }
 }
 
@@ -681,7 +727,7 @@ mod tests {
         assert_eq!(n.len(), 256);
         let again = JwtKey::from_rsa_components(&n, &e).unwrap();
         assert_eq!(again.bits(), 2048);
-        assert_eq!(again.key.as_ref().as_ref(), key.key.as_ref().as_ref());
+        assert!(again.same_material(&key) && !again.same_key(&key));
         assert_eq!(
             JwtKey::from_rsa_components(&n, &[3]).unwrap_err(),
             JwtKeyError::UnsupportedExponent

@@ -75,6 +75,7 @@ mod policy;
 mod publishable_key;
 mod secret;
 mod token;
+mod token_cache;
 mod webhook;
 
 #[cfg(feature = "testing")]
@@ -92,7 +93,8 @@ pub use authorization::{Has, ParseReverificationError, Reverification, Reverific
 pub use clerk::{Clerk, RequestHeaders};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use config::{
-    ClerkConfig, ClerkConfigBuilder, DEFAULT_API_URL, DEFAULT_API_VERSION, DEFAULT_CLOCK_SKEW, env,
+    ClerkConfig, ClerkConfigBuilder, DEFAULT_API_URL, DEFAULT_API_VERSION, DEFAULT_CLOCK_SKEW,
+    DEFAULT_TOKEN_CACHE_CAPACITY, env,
 };
 pub use error::{AuthError, ConfigError, SessionVerifyError};
 pub use jwks::{JwksError, JwksPolicy};

@@ -5,8 +5,10 @@
 
 pub(crate) mod request;
 mod session;
+mod verified;
 
 pub use session::{SessionAuth, SessionClaims};
+pub(crate) use verified::VerifiedSession;
 
 pub(crate) use request::authenticate;
 

@@ -1,16 +1,20 @@
 //! `authenticate_request`: finds the credential, dispatches on the accepted token types
 //! (B §6.3–6.4 with Part A items 4, 6, 13, 14) and verifies it.
 
+use std::sync::Arc;
+
 use http::HeaderMap;
 
 use super::session::SessionAuth;
-use super::{RequestState, SignedOutReason, TokenCarrier};
+use super::verified::VerifiedSession;
+use super::{AuthStatus, RequestState, SignedOutReason, TokenCarrier};
 use crate::clerk::ClerkInner;
 use crate::error::{AuthError, SessionVerifyError};
 use crate::machine;
 use crate::token::extract::{self, HeaderCredential};
-use crate::token::jwt::DecodedJwt;
+use crate::token::jwt::{self, DecodedJwt};
 use crate::token::{self, AcceptsToken, TokenType, category, session};
+use crate::token_cache::TokenDigest;
 
 /// Decides one request from its headers.
 ///
@@ -81,6 +85,27 @@ async fn verify_credential(
     token: &str,
     carrier: TokenCarrier,
 ) -> Result<RequestState, AuthError> {
+    // The cache holds session tokens only, so it is consulted only where they are accepted.
+    let cache = inner
+        .token_cache
+        .as_ref()
+        .filter(|_| accepts.accepts(TokenType::SessionToken))
+        .map(|cache| (cache, TokenDigest::of(token)));
+    if let Some((cache, digest)) = &cache
+        && let Some(entry) = cache.get(digest)
+    {
+        match from_cache(inner, entry, carrier).await {
+            Some(state) => {
+                if state.status() == AuthStatus::SignedOut {
+                    cache.remove(digest);
+                }
+                return Ok(state);
+            }
+            // Its key is gone: verify from scratch, which says why it fails now.
+            None => cache.remove(digest),
+        }
+    }
+
     let config = &inner.config;
     // One decode serves type detection and verification. The M2M category is not refused
     // here: in a request it is a type mismatch, not a malformed token.
@@ -132,16 +157,56 @@ async fn verify_credential(
         }
     };
     let now_ms = config.clock.now_ms();
+    let payload_part = decoded.payload_part();
     match session::verify_decoded(decoded, &key, &config.rules, now_ms) {
-        Ok(claims) => Ok(RequestState::signed_in(
-            SessionAuth::from_claims(claims),
-            config.treat_pending_as_signed_out,
-        )),
+        Ok((claims, times)) => {
+            // Only a token that passed every check is cached.
+            let session = match cache.and_then(|(cache, digest)| {
+                let payload = jwt::payload_text(payload_part)?;
+                let entry = Arc::new(VerifiedSession::new(&payload, times, key)?);
+                cache.insert(digest, Arc::clone(&entry));
+                Some(entry)
+            }) {
+                Some(entry) => SessionAuth::from_verified(entry, Some(claims)),
+                None => SessionAuth::from_claims(claims),
+            };
+            Ok(RequestState::signed_in(
+                session,
+                config.treat_pending_as_signed_out,
+            ))
+        }
         Err(error) => Ok(RequestState::signed_out(
             SignedOutReason::Token { error, carrier },
             session_type,
         )),
     }
+}
+
+/// A cache hit: the state the token gets now, or `None` when the key that verified it is no
+/// longer the one its `kid` resolves to (rotated out, or keys unavailable).
+async fn from_cache(
+    inner: &ClerkInner,
+    entry: Arc<VerifiedSession>,
+    carrier: TokenCarrier,
+) -> Option<RequestState> {
+    let current = inner.session_key(entry.key().kid()).await.ok()?;
+    if !current.same_key(entry.key()) {
+        return None;
+    }
+    let config = &inner.config;
+    let now_ms = config.clock.now_ms();
+    Some(
+        match session::check_time_claims(entry.times(), config.rules.clock_skew_ms, now_ms) {
+            Ok(()) => RequestState::signed_in(
+                SessionAuth::from_verified(entry, None),
+                config.treat_pending_as_signed_out,
+            ),
+            Err(error) => RequestState::signed_out(
+                SignedOutReason::Token { error, carrier },
+                Some(TokenType::SessionToken),
+            ),
+        },
+    )
 }
 
 /// B §6.5 on an already decoded token: opaque prefixes, then machine JWTs (only when strictly

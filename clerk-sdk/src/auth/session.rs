@@ -1,9 +1,12 @@
 //! A verified session ([`SessionAuth`]) and its claims ([`SessionClaims`]), built once per
-//! verification from the payload (B §4).
+//! verification from the payload (B §4), or from the token cache's entry.
+
+use std::sync::{Arc, OnceLock};
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use super::verified::{Field, VerifiedSession};
 use crate::authorization::{self, AuthorizationInput, Has};
 use crate::claims;
 
@@ -79,17 +82,31 @@ impl SessionClaims {
 
 /// A signed-in session: who the user is, their active organization, and `has()`.
 ///
-/// Reads its fields from the verified claims on demand (the organization is decoded once, on
-/// first use), so building one per request costs no copies.
-#[derive(Debug, Clone)]
+/// Built without copying the claims. A session from the token cache reads `sub`, `sid`, `sts`,
+/// the organization's id, slug and role, `fea` and `pla` straight from the cached payload;
+/// anything else (custom claims, permissions, `fva`) parses the payload on first use, once per
+/// `SessionAuth`.
+#[derive(Clone)]
 pub struct SessionAuth {
-    claims: SessionClaims,
-    org: std::sync::OnceLock<claims::OrgClaims>,
+    /// The cached form, when the token cache is on.
+    verified: Option<Arc<VerifiedSession>>,
+    /// Every claim; set from the start when the token was verified for this request.
+    claims: OnceLock<SessionClaims>,
+    /// The organization, decoded from `claims` on first use.
+    org: OnceLock<claims::OrgClaims>,
+}
+
+impl std::fmt::Debug for SessionAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionAuth")
+            .field("claims", self.claims())
+            .finish()
+    }
 }
 
 impl PartialEq for SessionAuth {
     fn eq(&self, other: &Self) -> bool {
-        self.claims == other.claims
+        self.claims() == other.claims()
     }
 }
 
@@ -97,28 +114,58 @@ impl SessionAuth {
     /// Wraps verified claims (B §4.1–4.4). `sub` was checked to be a string.
     pub(crate) fn from_claims(map: Map<String, Value>) -> Self {
         SessionAuth {
-            claims: SessionClaims::new(map),
-            org: std::sync::OnceLock::new(),
+            verified: None,
+            claims: OnceLock::from(SessionClaims::new(map)),
+            org: OnceLock::new(),
+        }
+    }
+
+    /// A session from the token cache, with the claims when they were just parsed.
+    pub(crate) fn from_verified(verified: Arc<VerifiedSession>, claims: Option<Map<String, Value>>) -> Self {
+        SessionAuth {
+            verified: Some(verified),
+            claims: claims
+                .map(SessionClaims::new)
+                .map_or_else(OnceLock::new, OnceLock::from),
+            org: OnceLock::new(),
         }
     }
 
     fn org(&self) -> &claims::OrgClaims {
-        self.org.get_or_init(|| claims::org_claims(self.claims.as_map()))
+        self.org
+            .get_or_init(|| claims::org_claims(self.claims().as_map()))
+    }
+
+    /// A field from the cached spans when there are some, else from the parsed claims.
+    fn field(&self, field: Field) -> Option<&str> {
+        if let Some(value) = self.verified.as_deref().and_then(|v| v.field(field)) {
+            return value;
+        }
+        match field {
+            Field::Subject => self.claims().str("sub"),
+            Field::SessionId => self.claims().str("sid"),
+            Field::Status => self.claims().str("sts"),
+            Field::OrgId => self.org().id.as_deref(),
+            Field::OrgSlug => self.org().slug.as_deref(),
+            Field::OrgRole => self.org().role.as_deref(),
+            Field::Features => self.claims().str("fea"),
+            Field::Plans => self.claims().str("pla"),
+        }
     }
 
     /// The user id (`sub`).
     pub fn user_id(&self) -> &str {
-        self.claims.str("sub").unwrap_or_default()
+        self.field(Field::Subject).unwrap_or_default()
     }
 
     /// The session id (`sid`).
     pub fn session_id(&self) -> Option<&str> {
-        self.claims.str("sid")
+        self.field(Field::SessionId)
     }
 
     /// The session status (`sts`), e.g. `active` or `pending`.
     pub fn session_status(&self) -> Option<&str> {
-        self.claims.str("sts")
+        self.field(Field::Status)
     }
 
     /// Whether the session is pending (`sts: "pending"`).
@@ -128,13 +175,13 @@ impl SessionAuth {
 
     /// The actor (`act`) when someone is impersonating the user, as raw JSON.
     pub fn actor(&self) -> Option<&Value> {
-        self.claims.get("act").filter(|v| !v.is_null())
+        self.claims().get("act").filter(|v| !v.is_null())
     }
 
     /// Factor verification age (`fva`): minutes since the first and second factor were
     /// verified, `-1` meaning never. `None` when absent or malformed.
     pub fn factor_verification_age(&self) -> Option<[i64; 2]> {
-        match self.claims.get("fva")?.as_array()?.as_slice() {
+        match self.claims().get("fva")?.as_array()?.as_slice() {
             [a, b] => Some([a.as_i64()?, b.as_i64()?]),
             _ => None,
         }
@@ -142,17 +189,17 @@ impl SessionAuth {
 
     /// The active organization's id.
     pub fn org_id(&self) -> Option<&str> {
-        self.org().id.as_deref()
+        self.field(Field::OrgId)
     }
 
     /// The active organization's slug.
     pub fn org_slug(&self) -> Option<&str> {
-        self.org().slug.as_deref()
+        self.field(Field::OrgSlug)
     }
 
     /// The user's role in the active organization, e.g. `org:admin`.
     pub fn org_role(&self) -> Option<&str> {
-        self.org().role.as_deref()
+        self.field(Field::OrgRole)
     }
 
     /// The user's permissions in the active organization, e.g. `org:invoices:read`.
@@ -162,30 +209,47 @@ impl SessionAuth {
 
     /// The raw `fea` claim (`scope:feature` list).
     pub fn features(&self) -> &str {
-        self.claims.str("fea").unwrap_or_default()
+        self.field(Field::Features).unwrap_or_default()
     }
 
     /// The raw `pla` claim (`scope:plan` list).
     pub fn plans(&self) -> &str {
-        self.claims.str("pla").unwrap_or_default()
+        self.field(Field::Plans).unwrap_or_default()
     }
 
     /// Every verified claim.
     pub fn claims(&self) -> &SessionClaims {
-        &self.claims
+        self.claims.get_or_init(|| {
+            SessionClaims::new(
+                self.verified
+                    .as_deref()
+                    .map(VerifiedSession::parse_claims)
+                    .unwrap_or_default(),
+            )
+        })
     }
 
     /// Upstream's `has()`: role, permission, feature, plan and reverification checks, ANDed.
+    ///
+    /// Permissions and `fva` are read only when `check` asks about them.
     pub fn has(&self, check: &Has) -> bool {
         authorization::check(
             &AuthorizationInput {
                 user_id: Some(self.user_id()),
                 org_id: self.org_id(),
                 org_role: self.org_role(),
-                org_permissions: self.org_permissions(),
+                org_permissions: if check.reads_permissions() {
+                    self.org_permissions()
+                } else {
+                    None
+                },
                 features: self.features(),
                 plans: self.plans(),
-                factor_verification_age: self.claims.get("fva"),
+                factor_verification_age: if check.reads_factor_age() {
+                    self.claims().get("fva")
+                } else {
+                    None
+                },
             },
             check,
         )

@@ -64,6 +64,8 @@ pub(crate) struct DecodedJwt<'a> {
     signing_input: &'a str,
     /// The header's base64url part, decoded again only if the whole header is asked for.
     header_part: &'a str,
+    /// The payload's base64url part, decoded again only for the token cache.
+    payload_part: &'a str,
     header: Header,
     claims: Map<String, Value>,
     signature: Vec<u8>,
@@ -89,6 +91,7 @@ impl<'a> DecodedJwt<'a> {
         Ok(DecodedJwt {
             signing_input,
             header_part: h,
+            payload_part: p,
             header,
             claims,
             signature,
@@ -113,6 +116,11 @@ impl<'a> DecodedJwt<'a> {
     /// Takes the whole decoded header and the payload out.
     pub(crate) fn into_parts(self) -> Result<(JsonObject, JsonObject), MalformedToken> {
         Ok((decode_object(self.header_part)?, self.claims))
+    }
+
+    /// The payload's base64url part.
+    pub(crate) fn payload_part(&self) -> &'a str {
+        self.payload_part
     }
 
     /// Takes the decoded payload out.
@@ -180,6 +188,11 @@ fn json_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
             std::borrow::Cow::Owned(text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text))
         }
     }
+}
+
+/// The JSON text of a payload part that decoded before (as [`DecodedJwt::decode`] read it).
+pub(crate) fn payload_text(part: &str) -> Option<String> {
+    decode_part(part).ok().map(|bytes| json_text(&bytes).into_owned())
 }
 
 /// Decodes a base64url part holding a JSON object.

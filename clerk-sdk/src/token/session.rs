@@ -35,13 +35,24 @@ pub(crate) fn decode_session_token(token: &str) -> Result<DecodedJwt<'_>, Sessio
     Ok(jwt)
 }
 
-/// Steps 4.1–4.10 with the resolved key; returns the verified claims.
+/// The time claims of a verified token, in seconds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct TimeClaims {
+    /// `exp`.
+    pub(crate) exp: f64,
+    /// `nbf`, when present.
+    pub(crate) nbf: Option<f64>,
+    /// `iat`, when present.
+    pub(crate) iat: Option<f64>,
+}
+
+/// Steps 4.1–4.10 with the resolved key; returns the verified claims and their times.
 pub(crate) fn verify_decoded(
     jwt: DecodedJwt<'_>,
     key: &JwtKey,
     rules: &SessionRules,
     now_ms: u64,
-) -> Result<Map<String, Value>, SessionVerifyError> {
+) -> Result<(Map<String, Value>, TimeClaims), SessionVerifyError> {
     let header = jwt.header();
     if header.typ_not_string || header.typ.as_deref().is_some_and(|t| t != "JWT") {
         return Err(SessionVerifyError::InvalidType);
@@ -53,8 +64,8 @@ pub(crate) fn verify_decoded(
         return Err(SessionVerifyError::InvalidSignature);
     }
     let claims = jwt.into_claims();
-    check_claims(&claims, rules, now_ms)?;
-    Ok(claims)
+    let times = check_claims(&claims, rules, now_ms)?;
+    Ok((claims, times))
 }
 
 /// The claim checks of B §2.1 steps 4.4–4.10, after the signature held.
@@ -62,7 +73,7 @@ pub(crate) fn check_claims(
     claims: &Map<String, Value>,
     rules: &SessionRules,
     now_ms: u64,
-) -> Result<(), SessionVerifyError> {
+) -> Result<TimeClaims, SessionVerifyError> {
     if !claims.get("sub").is_some_and(Value::is_string) {
         return Err(SessionVerifyError::MissingSubject);
     }
@@ -93,29 +104,56 @@ pub(crate) fn check_claims(
 
 /// `exp`, `nbf`, `iat` against `now` with the skew, using upstream's boundaries: expired when
 /// `exp·1000 <= now − skew`; not yet valid when `nbf·1000 > now + skew`; same for `iat`.
+/// Each claim is read, then checked, in that order.
 pub(crate) fn check_times(
     claims: &Map<String, Value>,
     skew_ms: u64,
     now_ms: u64,
-) -> Result<(), SessionVerifyError> {
-    // f64 like upstream: JSON numbers may be fractional, and ms timestamps fit exactly.
-    let now = now_ms as f64;
-    let skew = skew_ms as f64;
+) -> Result<TimeClaims, SessionVerifyError> {
     let exp = time_claim(claims, "exp")?.ok_or(SessionVerifyError::InvalidTimeClaim { claim: "exp" })?;
-    if exp * 1000.0 <= now - skew {
+    check_exp(exp, skew_ms, now_ms)?;
+    let nbf = time_claim(claims, "nbf")?;
+    check_nbf(nbf, skew_ms, now_ms)?;
+    let iat = time_claim(claims, "iat")?;
+    check_iat(iat, skew_ms, now_ms)?;
+    Ok(TimeClaims { exp, nbf, iat })
+}
+
+/// The same checks on time claims read before, for a token verified earlier (a cache hit).
+pub(crate) fn check_time_claims(
+    times: TimeClaims,
+    skew_ms: u64,
+    now_ms: u64,
+) -> Result<(), SessionVerifyError> {
+    check_exp(times.exp, skew_ms, now_ms)?;
+    check_nbf(times.nbf, skew_ms, now_ms)?;
+    check_iat(times.iat, skew_ms, now_ms)
+}
+
+// f64 like upstream: JSON numbers may be fractional, and ms timestamps fit exactly.
+fn check_exp(exp: f64, skew_ms: u64, now_ms: u64) -> Result<(), SessionVerifyError> {
+    if exp * 1000.0 <= now_ms as f64 - skew_ms as f64 {
         return Err(SessionVerifyError::Expired { exp, now_ms });
     }
-    if let Some(nbf) = time_claim(claims, "nbf")?
-        && nbf * 1000.0 > now + skew
-    {
-        return Err(SessionVerifyError::NotActiveYet { nbf, now_ms });
-    }
-    if let Some(iat) = time_claim(claims, "iat")?
-        && iat * 1000.0 > now + skew
-    {
-        return Err(SessionVerifyError::IssuedInTheFuture { iat, now_ms });
-    }
     Ok(())
+}
+
+fn check_nbf(nbf: Option<f64>, skew_ms: u64, now_ms: u64) -> Result<(), SessionVerifyError> {
+    match nbf {
+        Some(nbf) if nbf * 1000.0 > now_ms as f64 + skew_ms as f64 => {
+            Err(SessionVerifyError::NotActiveYet { nbf, now_ms })
+        }
+        _ => Ok(()),
+    }
+}
+
+fn check_iat(iat: Option<f64>, skew_ms: u64, now_ms: u64) -> Result<(), SessionVerifyError> {
+    match iat {
+        Some(iat) if iat * 1000.0 > now_ms as f64 + skew_ms as f64 => {
+            Err(SessionVerifyError::IssuedInTheFuture { iat, now_ms })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// A time claim: absent is `None`, a number is its value, anything else is an error.

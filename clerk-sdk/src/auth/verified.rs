@@ -1,0 +1,333 @@
+//! [`VerifiedSession`]: the compact form of a verified session token that the token cache keeps
+//! and that [`super::SessionAuth`] reads its common fields from without parsing JSON.
+//!
+//! Why this shape: a payload parsed into a `serde_json::Map` costs about 3 KB of heap for a
+//! 440-byte payload, and parsing it again costs about 1.7 µs, longer than a whole cache hit. So
+//! the entry keeps the decoded payload text once, and locates the fields handlers read on every
+//! request (`sub`, `sid`, `sts`, the organization's id, slug and role, `fea`, `pla`) as byte
+//! spans into that text. Everything else (custom claims, permissions, `fva`) is parsed from
+//! the text on first use, per request. The `kid` lives in the [`JwtKey`], shared by every
+//! entry the key verified.
+//!
+//! The spans come from a second, borrowing parse that fails on anything unusual (an escaped
+//! string, a duplicate key, a claim of an unexpected type). Then no span is kept and every
+//! accessor reads the fully parsed claims instead, so both paths always agree.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::jwt_key::JwtKey;
+use crate::token::session::TimeClaims;
+
+/// A field [`VerifiedSession`] can answer without a JSON parse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Field {
+    /// `sub`.
+    Subject,
+    /// `sid`.
+    SessionId,
+    /// `sts`.
+    Status,
+    /// v1 `org_id`, v2 `o.id`.
+    OrgId,
+    /// v1 `org_slug`, v2 `o.slg`.
+    OrgSlug,
+    /// v1 `org_role`, v2 `"org:" + o.rol` (when non-empty).
+    OrgRole,
+    /// `fea`.
+    Features,
+    /// `pla`.
+    Plans,
+}
+
+const FIELDS: usize = 8;
+
+/// A string inside [`VerifiedSession::text`]. Offsets are `u16` to keep entries small: text
+/// longer than `u16::MAX` bytes gets no spans at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    start: u16,
+    len: u16,
+}
+
+impl Span {
+    /// The claim is absent (or not a string where a string is read).
+    const ABSENT: Span = Span {
+        start: u16::MAX,
+        len: u16::MAX,
+    };
+}
+
+/// A verified session token, as the token cache keeps it.
+///
+/// Memory: 80 bytes of fixed fields (plus the `Arc`'s 16) and the payload text; a v2
+/// organization role adds its length plus 4.
+pub(crate) struct VerifiedSession {
+    /// The decoded payload JSON, then a v2 role with its `org:` prefix (the one span value
+    /// the payload does not hold verbatim).
+    text: Box<str>,
+    /// The key the signature was checked with. A cache hit needs the token's `kid` to still
+    /// resolve to this very key; a JWKS key carries its `kid`.
+    key: JwtKey,
+    /// `exp`, `nbf`, `iat` in seconds; an absent `nbf` or `iat` is NaN.
+    exp: f64,
+    nbf: f64,
+    iat: f64,
+    /// Spans of [`Field`]s, meaningful when `has_fields`.
+    fields: [Span; FIELDS],
+    payload_len: u16,
+    /// Whether the payload could be read without a full parse.
+    has_fields: bool,
+}
+
+impl std::fmt::Debug for VerifiedSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifiedSession")
+            .field("exp", &self.exp)
+            .field("payload_bytes", &self.payload_len)
+            .finish_non_exhaustive()
+    }
+}
+
+impl VerifiedSession {
+    /// Builds the entry from the payload text of a token whose signature and claims passed,
+    /// its time claims, and the key that verified it. `None` for a payload too long to index
+    /// with 16-bit offsets (over 64 KiB; tokens are capped below that, so this is a guard).
+    pub(crate) fn new(payload: &str, times: TimeClaims, key: JwtKey) -> Option<Self> {
+        let payload_len = u16::try_from(payload.len()).ok()?;
+        let mut text = String::with_capacity(payload.len());
+        text.push_str(payload);
+        let fields = locate_fields(payload).and_then(|found| found.into_spans(payload, &mut text));
+        Some(VerifiedSession {
+            text: text.into_boxed_str(),
+            key,
+            exp: times.exp,
+            nbf: times.nbf.unwrap_or(f64::NAN),
+            iat: times.iat.unwrap_or(f64::NAN),
+            has_fields: fields.is_some(),
+            fields: fields.unwrap_or([Span::ABSENT; FIELDS]),
+            payload_len,
+        })
+    }
+
+    /// The decoded payload JSON.
+    pub(crate) fn payload(&self) -> &str {
+        self.text.get(..usize::from(self.payload_len)).unwrap_or_default()
+    }
+
+    /// Parses the payload again. It parsed when the token was verified, so this cannot fail;
+    /// an empty map would stand in if it ever did.
+    pub(crate) fn parse_claims(&self) -> Map<String, Value> {
+        serde_json::from_str(self.payload()).unwrap_or_default()
+    }
+
+    /// The key that verified the signature.
+    pub(crate) fn key(&self) -> &JwtKey {
+        &self.key
+    }
+
+    /// The time claims.
+    pub(crate) fn times(&self) -> TimeClaims {
+        let present = |t: f64| (!t.is_nan()).then_some(t);
+        TimeClaims {
+            exp: self.exp,
+            nbf: present(self.nbf),
+            iat: present(self.iat),
+        }
+    }
+
+    /// A field's value: `Some(None)` when it is absent, `None` when this entry has no spans
+    /// (read the parsed claims instead).
+    pub(crate) fn field(&self, field: Field) -> Option<Option<&str>> {
+        self.has_fields.then(|| self.get(self.fields[field as usize]))
+    }
+
+    fn get(&self, span: Span) -> Option<&str> {
+        if span == Span::ABSENT {
+            return None;
+        }
+        let start = usize::from(span.start);
+        self.text.get(start..start + usize::from(span.len))
+    }
+}
+
+/// Appends `value` to `text` and returns its span.
+fn append(text: &mut String, value: Option<&str>) -> Span {
+    let Some(value) = value else {
+        return Span::ABSENT;
+    };
+    let span = span_at(text.len(), value.len());
+    text.push_str(value);
+    span.unwrap_or(Span::ABSENT)
+}
+
+fn span_at(start: usize, len: usize) -> Option<Span> {
+    let span = Span {
+        start: u16::try_from(start).ok()?,
+        len: u16::try_from(len).ok()?,
+    };
+    // ABSENT must stay distinguishable, and the end must fit too.
+    (usize::from(span.start) + usize::from(span.len) < usize::from(u16::MAX)).then_some(span)
+}
+
+/// The fields, borrowed from the payload text. Borrowing fails on escaped strings and the
+/// derive fails on duplicate keys and wrong types: then there are no spans.
+#[derive(Deserialize)]
+struct Located<'a> {
+    #[serde(borrow, default)]
+    sub: Option<&'a str>,
+    #[serde(borrow, default)]
+    sid: Option<&'a str>,
+    #[serde(borrow, default)]
+    sts: Option<&'a str>,
+    #[serde(borrow, default)]
+    org_id: Option<&'a str>,
+    #[serde(borrow, default)]
+    org_slug: Option<&'a str>,
+    #[serde(borrow, default)]
+    org_role: Option<&'a str>,
+    #[serde(borrow, default)]
+    fea: Option<&'a str>,
+    #[serde(borrow, default)]
+    pla: Option<&'a str>,
+    #[serde(default)]
+    v: Option<Value>,
+    #[serde(borrow, default)]
+    o: Option<LocatedOrg<'a>>,
+}
+
+/// v2's `o` object.
+#[derive(Deserialize)]
+struct LocatedOrg<'a> {
+    #[serde(borrow, default)]
+    id: Option<&'a str>,
+    #[serde(borrow, default)]
+    slg: Option<&'a str>,
+    #[serde(borrow, default)]
+    rol: Option<Cow<'a, str>>,
+}
+
+fn locate_fields(payload: &str) -> Option<Located<'_>> {
+    serde_json::from_str(payload).ok()
+}
+
+impl Located<'_> {
+    /// Spans for each field (v1 or v2 organization claims, as `claims::org_claims` reads them).
+    fn into_spans(self, payload: &str, text: &mut String) -> Option<[Span; FIELDS]> {
+        let within = |value: Option<&str>| -> Option<Span> {
+            let Some(value) = value else {
+                return Some(Span::ABSENT);
+            };
+            // The value borrows from `payload`; its offset is where it starts in there.
+            let start = (value.as_ptr() as usize).checked_sub(payload.as_ptr() as usize)?;
+            (payload.get(start..start + value.len()) == Some(value))
+                .then(|| span_at(start, value.len()))
+                .flatten()
+        };
+        let v2 = self.v.as_ref().and_then(Value::as_f64) == Some(2.0);
+        let (org_id, org_slug, org_role) = if v2 {
+            let org = self.o.as_ref();
+            let role = org
+                .and_then(|o| o.rol.as_deref())
+                .filter(|r| !r.is_empty())
+                .map(|r| format!("org:{r}"));
+            let role = match role {
+                Some(role) => {
+                    let span = append(text, Some(&role));
+                    (span != Span::ABSENT).then_some(span)?
+                }
+                None => Span::ABSENT,
+            };
+            (
+                within(org.and_then(|o| o.id))?,
+                within(org.and_then(|o| o.slg))?,
+                role,
+            )
+        } else {
+            (
+                within(self.org_id)?,
+                within(self.org_slug)?,
+                within(self.org_role)?,
+            )
+        };
+        let mut spans = [Span::ABSENT; FIELDS];
+        spans[Field::Subject as usize] = within(self.sub)?;
+        spans[Field::SessionId as usize] = within(self.sid)?;
+        spans[Field::Status as usize] = within(self.sts)?;
+        spans[Field::OrgId as usize] = org_id;
+        spans[Field::OrgSlug as usize] = org_slug;
+        spans[Field::OrgRole as usize] = org_role;
+        spans[Field::Features as usize] = within(self.fea)?;
+        spans[Field::Plans as usize] = within(self.pla)?;
+        Some(spans)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(payload: &str) -> VerifiedSession {
+        let times = TimeClaims {
+            exp: 2e9,
+            nbf: None,
+            iat: Some(1e9),
+        };
+        VerifiedSession::new(payload, times, JwtKey::generate_for_tests()).expect("short payload")
+    }
+
+    #[test]
+    fn v1_fields_are_spans_into_the_payload() {
+        let e = entry(
+            r#"{"sub":"user_1","sid":"sess_1","sts":"active","org_id":"org_1","org_slug":"acme","org_role":"org:admin","fea":"o:a","pla":"u:b","exp":2000000000}"#,
+        );
+        assert_eq!(e.field(Field::Subject), Some(Some("user_1")));
+        assert_eq!(e.field(Field::SessionId), Some(Some("sess_1")));
+        assert_eq!(e.field(Field::Status), Some(Some("active")));
+        assert_eq!(e.field(Field::OrgId), Some(Some("org_1")));
+        assert_eq!(e.field(Field::OrgSlug), Some(Some("acme")));
+        assert_eq!(e.field(Field::OrgRole), Some(Some("org:admin")));
+        assert_eq!(e.field(Field::Features), Some(Some("o:a")));
+        assert_eq!(e.field(Field::Plans), Some(Some("u:b")));
+        assert_eq!(e.times().nbf, None);
+        assert_eq!(e.times().iat, Some(1e9));
+        assert_eq!(e.parse_claims()["sub"], "user_1");
+    }
+
+    #[test]
+    fn v2_reads_the_org_object_and_prefixes_the_role() {
+        let e =
+            entry(r#"{"v":2,"sub":"u","org_id":"ignored","o":{"id":"org_2","slg":"beta","rol":"admin"}}"#);
+        assert_eq!(e.field(Field::OrgId), Some(Some("org_2")));
+        assert_eq!(e.field(Field::OrgSlug), Some(Some("beta")));
+        assert_eq!(e.field(Field::OrgRole), Some(Some("org:admin")));
+        assert_eq!(e.payload().len(), e.payload_len as usize);
+        assert!(!e.payload().contains("org:admin"));
+        let empty_role = entry(r#"{"v":2,"sub":"u","o":{"id":"org_2","rol":""}}"#);
+        assert_eq!(empty_role.field(Field::OrgRole), Some(None));
+        let no_org = entry(r#"{"v":2,"sub":"u"}"#);
+        assert_eq!(no_org.field(Field::OrgId), Some(None));
+    }
+
+    #[test]
+    fn unusual_payloads_get_no_spans() {
+        for payload in [
+            r#"{"sub":"user_\u0031"}"#,
+            r#"{"sub":"a","sub":"b"}"#,
+            r#"{"sub":"u","org_id":42}"#,
+            r#"{"sub":"u","v":2,"o":"org"}"#,
+            r#"{"sub":"u","v":2,"o":{"id":"a","id":"b"}}"#,
+        ] {
+            assert_eq!(entry(payload).field(Field::Subject), None, "{payload}");
+        }
+    }
+
+    #[test]
+    fn absent_fields_are_absent() {
+        let e = entry(r#"{"sub":"u"}"#);
+        assert_eq!(e.field(Field::SessionId), Some(None));
+        assert_eq!(e.field(Field::OrgRole), Some(None));
+    }
+}

@@ -144,7 +144,10 @@ fn fixture() -> Result<Fixture, Box<dyn Error>> {
     let role_check = Has::role("org:admin");
     for _ in 0..2 {
         let state = ready(cached_clerk.authenticate_request(&request))?;
-        let cached = state.auth().session().ok_or("the token cache refused the token")?;
+        let cached = state
+            .auth()
+            .session()
+            .ok_or("the token cache refused the token")?;
         if cached != &session || !cached.has(&role_check) || cached_clerk.cached_tokens() != 1 {
             return Err("the cached session differs from the verified one".into());
         }

@@ -5,7 +5,8 @@
 //! What keeps it sound:
 //! - only tokens that passed every check enter, and only from `authenticate_request` (whose
 //!   checks are the strictest: type detection, category, signature, claims);
-//! - the key is the digest of the exact token text, so a token differing in any byte misses;
+//! - the key is the digest of the token text (trailing `=` aside, which decoding ignores), so a
+//!   token differing in any other byte misses;
 //! - a hit re-runs the time checks (`exp`, `nbf`, `iat` with the skew) and requires the
 //!   token's key to still be the very key the current key set resolves its `kid` to, so a key
 //!   that leaves the JWKS (or a key set that can no longer be used) stops its tokens at once;
@@ -24,15 +25,22 @@ use quick_cache::sync::Cache;
 
 use crate::auth::VerifiedSession;
 
-/// The SHA-256 of a token's exact text.
+/// The SHA-256 of a token's text without trailing `=`.
+///
+/// Decoding strips `=` padding after each part, so a token with `=` appended after its
+/// signature verifies exactly as the token itself (same signing input, same signature bytes):
+/// both spellings share one entry, and appending `=` cannot fill the cache with copies of one
+/// token. Padding inside the token is kept: it changes the signing input, so such a spelling
+/// is a different token. The caller checks the length cap on the raw text first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct TokenDigest([u8; 32]);
 
 impl TokenDigest {
     /// Digests `token`.
     pub(crate) fn of(token: &str) -> Self {
+        let text = token.trim_end_matches('=');
         let mut bytes = [0u8; 32];
-        bytes.copy_from_slice(digest::digest(&digest::SHA256, token.as_bytes()).as_ref());
+        bytes.copy_from_slice(digest::digest(&digest::SHA256, text.as_bytes()).as_ref());
         TokenDigest(bytes)
     }
 }
@@ -102,10 +110,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn digest_is_sha256_of_the_exact_text() {
+    fn digest_is_sha256_of_the_text_without_trailing_padding() {
         let a = TokenDigest::of("a.b.c");
         assert_eq!(a, TokenDigest::of("a.b.c"));
-        assert_ne!(a, TokenDigest::of("a.b.c="));
+        assert_eq!(a, TokenDigest::of("a.b.c=="));
+        assert_ne!(a, TokenDigest::of("a=.b.c"));
+        assert_ne!(a, TokenDigest::of("a.b=.c"));
         assert_ne!(a, TokenDigest::of("a.b.d"));
         // SHA-256("abc"), FIPS 180-2 appendix B.1.
         let abc = TokenDigest::of("abc");

@@ -139,6 +139,23 @@ async fn any_changed_byte_of_a_cached_token_misses_and_is_refused() {
     assert_eq!(clerk.cached_tokens(), 1);
 }
 
+/// `=` after the signature changes nothing about verification, so it shares the entry; past
+/// the length cap the token is refused as it would be without a cache.
+#[tokio::test]
+async fn trailing_padding_shares_the_entry_and_the_length_cap_still_applies() {
+    let clerk = common::clerk();
+    let plain = uncached();
+    let token = token_at(now_s());
+    assert!(state(&clerk, &token).await.is_authenticated());
+    let padded = format!("{token}==");
+    assert!(state(&plain, &padded).await.is_authenticated());
+    assert!(state(&clerk, &padded).await.is_authenticated());
+    assert_eq!(clerk.cached_tokens(), 1);
+    let too_long = format!("{token}{}", "=".repeat(clerk_sdk::MAX_TOKEN_LEN));
+    assert_eq!(state(&clerk, &too_long).await.reason_str(), Some("token-invalid"));
+    assert_eq!(state(&plain, &too_long).await.reason_str(), Some("token-invalid"));
+}
+
 #[tokio::test]
 async fn hits_rerun_the_time_checks_and_expired_entries_leave() {
     let clock = FixedClock::new(T0 * 1000);

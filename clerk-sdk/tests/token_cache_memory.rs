@@ -59,7 +59,10 @@ async fn cached_tokens_stay_within_the_memory_budget() {
             let keys = &keys;
             scope.spawn(move || range.map(|i| mint(keys, i)).collect::<Vec<_>>())
         });
-        halves.into_iter().flat_map(|h| h.join().expect("mint thread")).collect()
+        halves
+            .into_iter()
+            .flat_map(|h| h.join().expect("mint thread"))
+            .collect()
     });
     let clerk = Clerk::new(
         keys.config_builder()

@@ -12,7 +12,7 @@ use crate::clerk::ClerkInner;
 use crate::error::{AuthError, SessionVerifyError};
 use crate::machine;
 use crate::token::extract::{self, HeaderCredential};
-use crate::token::jwt::{self, DecodedJwt};
+use crate::token::jwt::{self, DecodedJwt, MAX_TOKEN_LEN};
 use crate::token::{self, AcceptsToken, TokenType, category, session};
 use crate::token_cache::TokenDigest;
 
@@ -85,11 +85,12 @@ async fn verify_credential(
     token: &str,
     carrier: TokenCarrier,
 ) -> Result<RequestState, AuthError> {
-    // The cache holds session tokens only, so it is consulted only where they are accepted.
+    // The cache holds session tokens only, so it is consulted only where they are accepted,
+    // and never for a token the length cap refuses.
     let cache = inner
         .token_cache
         .as_ref()
-        .filter(|_| accepts.accepts(TokenType::SessionToken))
+        .filter(|_| accepts.accepts(TokenType::SessionToken) && token.len() <= MAX_TOKEN_LEN)
         .map(|cache| (cache, TokenDigest::of(token)));
     if let Some((cache, digest)) = &cache
         && let Some(entry) = cache.get(digest)

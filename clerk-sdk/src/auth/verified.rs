@@ -62,7 +62,7 @@ impl Span {
 
 /// A verified session token, as the token cache keeps it.
 ///
-/// Memory: 80 bytes of fixed fields (plus the `Arc`'s 16) and the payload text; a v2
+/// Memory: 88 bytes of fixed fields (plus the `Arc`'s 16) and the payload text; a v2
 /// organization role adds its length plus 4.
 pub(crate) struct VerifiedSession {
     /// The decoded payload JSON, then a v2 role with its `org:` prefix (the one span value

@@ -275,7 +275,9 @@ mod tests {
             nbf: None,
             iat: Some(1e9),
         };
-        VerifiedSession::new(payload, times, JwtKey::generate_for_tests()).expect("short payload")
+        static KEY: std::sync::OnceLock<JwtKey> = std::sync::OnceLock::new();
+        let key = KEY.get_or_init(JwtKey::generate_for_tests).clone();
+        VerifiedSession::new(payload, times, key).expect("short payload")
     }
 
     #[test]
@@ -329,5 +331,104 @@ mod tests {
         let e = entry(r#"{"sub":"u"}"#);
         assert_eq!(e.field(Field::SessionId), Some(None));
         assert_eq!(e.field(Field::OrgRole), Some(None));
+    }
+
+    /// Whatever the payload, a field the entry answers from a span equals what the parsed
+    /// claims give (the accessors' fallback), and a field it cannot answer falls back.
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+        use crate::claims;
+
+        /// JSON value texts the fields may meet: plain, escaped and odd strings, and other types.
+        fn value() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "[a-z_:0-9]{0,12}".prop_map(|s| format!("\"{s}\"")),
+                Just(r#""user_\u0031""#.to_owned()),
+                Just(r#""a\"b""#.to_owned()),
+                Just(r#""caf\u00e9""#.to_owned()),
+                Just("\"é\"".to_owned()),
+                Just("2".to_owned()),
+                Just("2.0".to_owned()),
+                Just(r#""2""#.to_owned()),
+                Just("null".to_owned()),
+                Just("[]".to_owned()),
+                Just("true".to_owned()),
+            ]
+        }
+
+        fn org_object() -> impl Strategy<Value = String> {
+            proptest::collection::vec(
+                (
+                    prop_oneof![Just("id"), Just("slg"), Just("rol"), Just("per"), Just("x")],
+                    value(),
+                ),
+                0..5,
+            )
+            .prop_map(|fields| {
+                let body: Vec<String> = fields.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+                format!("{{{}}}", body.join(","))
+            })
+        }
+
+        fn payload() -> impl Strategy<Value = String> {
+            let key = prop_oneof![
+                Just("sub"),
+                Just("sid"),
+                Just("sts"),
+                Just("org_id"),
+                Just("org_slug"),
+                Just("org_role"),
+                Just("fea"),
+                Just("pla"),
+                Just("v"),
+                Just("o"),
+                Just("custom"),
+            ];
+            let field = (key, prop_oneof![value(), org_object()]);
+            proptest::collection::vec(field, 0..12).prop_map(|fields| {
+                let body: Vec<String> = fields.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+                format!("{{{}}}", body.join(","))
+            })
+        }
+
+        fn expected(map: &Map<String, Value>, field: Field) -> Option<String> {
+            let org = claims::org_claims(map);
+            let text = |name: &str| map.get(name).and_then(Value::as_str).map(str::to_owned);
+            match field {
+                Field::Subject => text("sub"),
+                Field::SessionId => text("sid"),
+                Field::Status => text("sts"),
+                Field::OrgId => org.id,
+                Field::OrgSlug => org.slug,
+                Field::OrgRole => org.role,
+                Field::Features => text("fea"),
+                Field::Plans => text("pla"),
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn spans_agree_with_the_parsed_claims(payload in payload()) {
+                let map: Map<String, Value> = serde_json::from_str(&payload).expect("generated JSON");
+                let e = entry(&payload);
+                prop_assert_eq!(&e.parse_claims(), &map);
+                for field in [
+                    Field::Subject,
+                    Field::SessionId,
+                    Field::Status,
+                    Field::OrgId,
+                    Field::OrgSlug,
+                    Field::OrgRole,
+                    Field::Features,
+                    Field::Plans,
+                ] {
+                    if let Some(found) = e.field(field) {
+                        prop_assert_eq!(found.map(str::to_owned), expected(&map, field), "{:?} in {}", field, payload);
+                    }
+                }
+            }
+        }
     }
 }

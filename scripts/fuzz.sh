@@ -20,7 +20,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TARGETS_ALL=(token_decode session_verify authorization_header cookie_header claims_v2 webhook_verify
-    jwks_json publishable_key)
+    jwks_json publishable_key cached_session)
 SECONDS_EACH="${FUZZ_SECONDS:-60}"
 RUNS="${FUZZ_RUNS:-}"
 SANITIZER="${FUZZ_SANITIZER:-address}"

@@ -18,7 +18,7 @@ use http::header::{AUTHORIZATION, COOKIE};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::{Map, Value};
 
-use crate::auth::SessionAuth;
+use crate::auth::{SessionAuth, VerifiedSession};
 use crate::authorization::{self, AuthorizationInput};
 use crate::claims;
 use crate::token::extract::{self, HeaderCredential, SESSION_COOKIE};
@@ -371,6 +371,54 @@ fn claims_from_lines(text: &str) -> usize {
     };
     let _ = authorization::check(&signed_out, &has);
     usize::from(authorization::check(&input, &has))
+}
+
+/// A session read from the token cache's compact entry against one built from the parsed
+/// claims, for a payload JSON text `input` verified with `key`: the accessors and `has()`
+/// answers must agree. Returns `false` on any difference; `true` when they agree or the input
+/// is not a JSON object (nothing to compare).
+pub fn cached_session(input: &[u8], key: &JwtKey) -> bool {
+    let Ok(text) = std::str::from_utf8(input) else {
+        return true;
+    };
+    let Ok(map) = serde_json::from_str::<Map<String, Value>>(text) else {
+        return true;
+    };
+    let times = session::TimeClaims {
+        exp: 0.0,
+        nbf: None,
+        iat: None,
+    };
+    let Some(entry) = VerifiedSession::new(text, times, key.clone()) else {
+        return true;
+    };
+    let cached = SessionAuth::from_verified(Arc::new(entry), None);
+    let parsed = SessionAuth::from_claims(map);
+    let mut queries = vec![Has::reverification(Reverification::Lax)];
+    for session in [&cached, &parsed] {
+        queries.extend(session.org_role().map(Has::role));
+        queries.extend(
+            session
+                .org_permissions()
+                .into_iter()
+                .flatten()
+                .map(Has::permission),
+        );
+        for element in session.features().split(',').chain(session.plans().split(',')) {
+            queries.push(Has::feature(element).and_plan(element));
+        }
+    }
+    cached.user_id() == parsed.user_id()
+        && cached.session_id() == parsed.session_id()
+        && cached.session_status() == parsed.session_status()
+        && cached.org_id() == parsed.org_id()
+        && cached.org_slug() == parsed.org_slug()
+        && cached.org_role() == parsed.org_role()
+        && cached.org_permissions() == parsed.org_permissions()
+        && cached.features() == parsed.features()
+        && cached.plans() == parsed.plans()
+        && cached.claims() == parsed.claims()
+        && queries.iter().all(|q| cached.has(q) == parsed.has(q))
 }
 
 /// `Webhook::verify` with [`WEBHOOK_SECRET`], a [`FixedClock`] at [`NOW_MS`] and a fresh replay

@@ -12,7 +12,7 @@ use crate::error::{AuthError, ConfigError, SessionVerifyError};
 use crate::jwks::JwksCache;
 use crate::jwt_key::JwtKey;
 use crate::token::AcceptsToken;
-use crate::token::session;
+use crate::token::{jwt, session};
 use crate::token_cache::TokenCache;
 
 /// Verifies Clerk credentials. Cheap to clone; share one per application.
@@ -153,7 +153,7 @@ impl Clerk {
         let key = self.inner.session_key(jwt.header().kid.as_deref()).await?;
         let config = &self.inner.config;
         session::verify_decoded(jwt, &key, &config.rules, config.clock.now_ms())
-            .map(|(claims, _)| SessionClaims::new(claims))
+            .map(|verified| SessionClaims::new(jwt::parse_validated(&verified.text)))
     }
 
     /// Authenticates a request from its headers: the `Authorization` header (`Bearer`, any

@@ -146,8 +146,8 @@ pub fn verify_session_token(token: &str, key: &JwtKey, now_ms: u64) -> bool {
     };
     let unverified = jwt.claims().clone();
     let verified = match session::verify_decoded(jwt, key, &rules, now_ms) {
-        Ok((claims, _)) => {
-            let _ = SessionAuth::from_claims(claims)
+        Ok(verified) => {
+            let _ = SessionAuth::from_claims(crate::token::jwt::parse_validated(&verified.text))
                 .org_permissions()
                 .map(<[String]>::len);
             true
@@ -389,7 +389,7 @@ pub fn cached_session(input: &[u8], key: &JwtKey) -> bool {
         nbf: None,
         iat: None,
     };
-    let Some(entry) = VerifiedSession::new(text, times, key.clone()) else {
+    let Some(entry) = VerifiedSession::from_text(text, times, key.clone()) else {
         return true;
     };
     let cached = SessionAuth::from_verified(Arc::new(entry), None);

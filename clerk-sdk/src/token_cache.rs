@@ -133,7 +133,7 @@ mod tests {
         let cache = TokenCache::new(100);
         for i in 0..1_000 {
             let payload = format!(r#"{{"sub":"user_{i}"}}"#);
-            let session = VerifiedSession::new(&payload, times, key.clone()).expect("short payload");
+            let session = VerifiedSession::from_text(&payload, times, key.clone()).expect("a JSON object");
             cache.insert(TokenDigest::of(&payload), Arc::new(session));
         }
         assert!(cache.len() <= 100, "{} entries", cache.len());

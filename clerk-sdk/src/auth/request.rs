@@ -12,7 +12,7 @@ use crate::clerk::ClerkInner;
 use crate::error::{AuthError, SessionVerifyError};
 use crate::machine;
 use crate::token::extract::{self, HeaderCredential};
-use crate::token::jwt::{self, DecodedJwt, MAX_TOKEN_LEN};
+use crate::token::jwt::{DecodedJwt, MAX_TOKEN_LEN, MalformedToken};
 use crate::token::{self, AcceptsToken, TokenType, category, session};
 use crate::token_cache::TokenDigest;
 
@@ -158,21 +158,26 @@ async fn verify_credential(
         }
     };
     let now_ms = config.clock.now_ms();
-    let payload_part = decoded.payload_part();
     match session::verify_decoded(decoded, &key, &config.rules, now_ms) {
-        Ok((claims, times)) => {
-            // Only a token that passed every check is cached.
-            let session = match cache.and_then(|(cache, digest)| {
-                let payload = jwt::payload_text(payload_part)?;
-                let entry = Arc::new(VerifiedSession::new(&payload, times, key)?);
-                cache.insert(digest, Arc::clone(&entry));
-                Some(entry)
-            }) {
-                Some(entry) => SessionAuth::from_verified(entry, Some(claims)),
-                None => SessionAuth::from_claims(claims),
+        Ok(verified) => {
+            let Some(entry) = VerifiedSession::new(verified.text, &verified.scan.fields, verified.times, key)
+            else {
+                // Unreachable (payloads are far below 64 KiB); refuse rather than guess.
+                return Ok(RequestState::signed_out(
+                    SignedOutReason::Token {
+                        error: SessionVerifyError::Malformed(MalformedToken::TooLong),
+                        carrier,
+                    },
+                    session_type,
+                ));
             };
+            let entry = Arc::new(entry);
+            // Only a token that passed every check is cached.
+            if let Some((cache, digest)) = cache {
+                cache.insert(digest, Arc::clone(&entry));
+            }
             Ok(RequestState::signed_in(
-                session,
+                SessionAuth::from_verified(entry, None),
                 config.treat_pending_as_signed_out,
             ))
         }

@@ -111,7 +111,10 @@ impl PartialEq for SessionAuth {
 }
 
 impl SessionAuth {
-    /// Wraps verified claims (B §4.1–4.4). `sub` was checked to be a string.
+    /// Wraps verified claims (B §4.1–4.4). `sub` was checked to be a string. Requests go
+    /// through [`SessionAuth::from_verified`]; this is the reference the fuzz targets and tests
+    /// compare it with.
+    #[cfg(any(test, feature = "__fuzz"))]
     pub(crate) fn from_claims(map: Map<String, Value>) -> Self {
         SessionAuth {
             verified: None,

@@ -9,16 +9,15 @@
 //! the text on first use, per request. The `kid` lives in the [`JwtKey`], shared by every
 //! entry the key verified.
 //!
-//! The spans come from a second, borrowing parse that fails on anything unusual (an escaped
-//! string, a duplicate key, a claim of an unexpected type). Then no span is kept and every
+//! The spans come from the single pass over the payload made when the token was decoded
+//! (`token::payload`), which reads duplicate keys and odd types as a map parse does. A field
+//! whose string has escapes is not a slice of the text: then no span is kept and every
 //! accessor reads the fully parsed claims instead, so both paths always agree.
 
-use std::borrow::Cow;
-
-use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::jwt_key::JwtKey;
+use crate::token::payload::{Located, SessionFields};
 use crate::token::session::TimeClaims;
 
 /// A field [`VerifiedSession`] can answer without a JSON parse.
@@ -93,23 +92,31 @@ impl std::fmt::Debug for VerifiedSession {
 
 impl VerifiedSession {
     /// Builds the entry from the payload text of a token whose signature and claims passed,
-    /// its time claims, and the key that verified it. `None` for a payload too long to index
-    /// with 16-bit offsets (over 64 KiB; tokens are capped below that, so this is a guard).
-    pub(crate) fn new(payload: &str, times: TimeClaims, key: JwtKey) -> Option<Self> {
-        let payload_len = u16::try_from(payload.len()).ok()?;
-        let mut text = String::with_capacity(payload.len());
-        text.push_str(payload);
-        let fields = locate_fields(payload).and_then(|found| found.into_spans(payload, &mut text));
+    /// what the payload scan found in it, its time claims, and the key that verified it.
+    /// `None` for a payload too long to index with 16-bit offsets (over 64 KiB; tokens are
+    /// capped below that, so this is a guard).
+    pub(crate) fn new(text: String, fields: &SessionFields, times: TimeClaims, key: JwtKey) -> Option<Self> {
+        let payload_len = u16::try_from(text.len()).ok()?;
+        let mut text = text;
+        let spans = spans(fields, &mut text);
         Some(VerifiedSession {
             text: text.into_boxed_str(),
             key,
             exp: times.exp,
             nbf: times.nbf.unwrap_or(f64::NAN),
             iat: times.iat.unwrap_or(f64::NAN),
-            has_fields: fields.is_some(),
-            fields: fields.unwrap_or([Span::ABSENT; FIELDS]),
+            has_fields: spans.is_some(),
+            fields: spans.unwrap_or([Span::ABSENT; FIELDS]),
             payload_len,
         })
+    }
+
+    /// [`VerifiedSession::new`] from payload text alone (scanning it); `None` when it is not a
+    /// JSON object.
+    #[cfg(any(test, feature = "__fuzz"))]
+    pub(crate) fn from_text(text: &str, times: TimeClaims, key: JwtKey) -> Option<Self> {
+        let scan = crate::token::payload::scan(text)?;
+        Self::new(text.to_owned(), &scan.fields, times, key)
     }
 
     /// The decoded payload JSON.
@@ -172,97 +179,43 @@ fn span_at(start: usize, len: usize) -> Option<Span> {
     (usize::from(span.start) + usize::from(span.len) < usize::from(u16::MAX)).then_some(span)
 }
 
-/// The fields, borrowed from the payload text. Borrowing fails on escaped strings and the
-/// derive fails on duplicate keys and wrong types: then there are no spans.
-#[derive(Deserialize)]
-struct Located<'a> {
-    #[serde(borrow, default)]
-    sub: Option<&'a str>,
-    #[serde(borrow, default)]
-    sid: Option<&'a str>,
-    #[serde(borrow, default)]
-    sts: Option<&'a str>,
-    #[serde(borrow, default)]
-    org_id: Option<&'a str>,
-    #[serde(borrow, default)]
-    org_slug: Option<&'a str>,
-    #[serde(borrow, default)]
-    org_role: Option<&'a str>,
-    #[serde(borrow, default)]
-    fea: Option<&'a str>,
-    #[serde(borrow, default)]
-    pla: Option<&'a str>,
-    #[serde(default)]
-    v: Option<Value>,
-    #[serde(borrow, default)]
-    o: Option<LocatedOrg<'a>>,
-}
-
-/// v2's `o` object.
-#[derive(Deserialize)]
-struct LocatedOrg<'a> {
-    #[serde(borrow, default)]
-    id: Option<&'a str>,
-    #[serde(borrow, default)]
-    slg: Option<&'a str>,
-    #[serde(borrow, default)]
-    rol: Option<Cow<'a, str>>,
-}
-
-fn locate_fields(payload: &str) -> Option<Located<'_>> {
-    serde_json::from_str(payload).ok()
-}
-
-impl Located<'_> {
-    /// Spans for each field (v1 or v2 organization claims, as `claims::org_claims` reads them).
-    fn into_spans(self, payload: &str, text: &mut String) -> Option<[Span; FIELDS]> {
-        let within = |value: Option<&str>| -> Option<Span> {
-            let Some(value) = value else {
-                return Some(Span::ABSENT);
-            };
-            // The value borrows from `payload`; its offset is where it starts in there.
-            let start = (value.as_ptr() as usize).checked_sub(payload.as_ptr() as usize)?;
-            (payload.get(start..start + value.len()) == Some(value))
-                .then(|| span_at(start, value.len()))
-                .flatten()
+/// Spans of every [`Field`] (v1 or v2 organization claims, as `claims::org_claims` reads them);
+/// `None` when one is escaped, i.e. not a slice of the text. A v2 role is appended to `text`
+/// with its `org:` prefix.
+fn spans(fields: &SessionFields, text: &mut String) -> Option<[Span; FIELDS]> {
+    let within = |at: Located| -> Option<Span> {
+        match at {
+            Located::Absent => Some(Span::ABSENT),
+            Located::At { start, len } => span_at(start, len),
+            Located::Escaped => None,
+        }
+    };
+    let (org_id, org_slug, org_role) = if fields.v2 {
+        let [id, slug, role] = fields.v2_org;
+        let role = match role {
+            Located::At { len: 0, .. } | Located::Absent => Span::ABSENT,
+            Located::Escaped => return None,
+            Located::At { start, len } => {
+                let role = format!("org:{}", text.get(start..start + len)?);
+                let span = append(text, Some(&role));
+                (span != Span::ABSENT).then_some(span)?
+            }
         };
-        let v2 = self.v.as_ref().and_then(Value::as_f64) == Some(2.0);
-        let (org_id, org_slug, org_role) = if v2 {
-            let org = self.o.as_ref();
-            let role = org
-                .and_then(|o| o.rol.as_deref())
-                .filter(|r| !r.is_empty())
-                .map(|r| format!("org:{r}"));
-            let role = match role {
-                Some(role) => {
-                    let span = append(text, Some(&role));
-                    (span != Span::ABSENT).then_some(span)?
-                }
-                None => Span::ABSENT,
-            };
-            (
-                within(org.and_then(|o| o.id))?,
-                within(org.and_then(|o| o.slg))?,
-                role,
-            )
-        } else {
-            (
-                within(self.org_id)?,
-                within(self.org_slug)?,
-                within(self.org_role)?,
-            )
-        };
-        let mut spans = [Span::ABSENT; FIELDS];
-        spans[Field::Subject as usize] = within(self.sub)?;
-        spans[Field::SessionId as usize] = within(self.sid)?;
-        spans[Field::Status as usize] = within(self.sts)?;
-        spans[Field::OrgId as usize] = org_id;
-        spans[Field::OrgSlug as usize] = org_slug;
-        spans[Field::OrgRole as usize] = org_role;
-        spans[Field::Features as usize] = within(self.fea)?;
-        spans[Field::Plans as usize] = within(self.pla)?;
-        Some(spans)
-    }
+        (within(id)?, within(slug)?, role)
+    } else {
+        let [id, slug, role] = fields.v1_org;
+        (within(id)?, within(slug)?, within(role)?)
+    };
+    let mut spans = [Span::ABSENT; FIELDS];
+    spans[Field::Subject as usize] = within(fields.sub)?;
+    spans[Field::SessionId as usize] = within(fields.sid)?;
+    spans[Field::Status as usize] = within(fields.sts)?;
+    spans[Field::OrgId as usize] = org_id;
+    spans[Field::OrgSlug as usize] = org_slug;
+    spans[Field::OrgRole as usize] = org_role;
+    spans[Field::Features as usize] = within(fields.fea)?;
+    spans[Field::Plans as usize] = within(fields.pla)?;
+    Some(spans)
 }
 
 #[cfg(test)]
@@ -277,7 +230,7 @@ mod tests {
         };
         static KEY: std::sync::OnceLock<JwtKey> = std::sync::OnceLock::new();
         let key = KEY.get_or_init(JwtKey::generate_for_tests).clone();
-        VerifiedSession::new(payload, times, key).expect("short payload")
+        VerifiedSession::from_text(payload, times, key).expect("a JSON object")
     }
 
     #[test]
@@ -314,16 +267,25 @@ mod tests {
     }
 
     #[test]
-    fn unusual_payloads_get_no_spans() {
+    fn escaped_strings_leave_the_accessors_to_the_parsed_claims() {
         for payload in [
             r#"{"sub":"user_\u0031"}"#,
-            r#"{"sub":"a","sub":"b"}"#,
-            r#"{"sub":"u","org_id":42}"#,
-            r#"{"sub":"u","v":2,"o":"org"}"#,
-            r#"{"sub":"u","v":2,"o":{"id":"a","id":"b"}}"#,
+            r#"{"sub":"u","v":2,"o":{"rol":"a\"b"}}"#,
         ] {
             assert_eq!(entry(payload).field(Field::Subject), None, "{payload}");
         }
+    }
+
+    #[test]
+    fn duplicates_and_odd_types_read_as_a_map_does() {
+        let e = entry(r#"{"sub":"a","sub":"b","org_id":42,"org_role":"org:x"}"#);
+        assert_eq!(e.field(Field::Subject), Some(Some("b")));
+        assert_eq!(e.field(Field::OrgId), Some(None));
+        assert_eq!(e.field(Field::OrgRole), Some(Some("org:x")));
+        let e = entry(r#"{"sub":"u","v":2,"o":"org"}"#);
+        assert_eq!(e.field(Field::OrgId), Some(None));
+        let e = entry(r#"{"sub":"u","v":2,"o":{"id":"a","id":"b"}}"#);
+        assert_eq!(e.field(Field::OrgId), Some(Some("b")));
     }
 
     #[test]

@@ -7,7 +7,11 @@
 use base64::Engine as _;
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use std::sync::OnceLock;
+
 use serde_json::{Map, Value};
+
+use super::payload::{self, PayloadScan, Registered};
 
 /// Upper bound on a credential's length, checked before any decoding.
 ///
@@ -59,15 +63,19 @@ pub(crate) struct Header {
 pub(crate) type JsonObject = Map<String, Value>;
 
 /// A JWT split into its parts and decoded, but not verified.
+///
+/// The payload is validated as JSON in one pass that keeps only what verification reads
+/// ([`PayloadScan`]); the full claims map is built only if asked for.
 #[derive(Debug)]
 pub(crate) struct DecodedJwt<'a> {
     signing_input: &'a str,
     /// The header's base64url part, decoded again only if the whole header is asked for.
     header_part: &'a str,
-    /// The payload's base64url part, decoded again only for the token cache.
-    payload_part: &'a str,
     header: Header,
-    claims: Map<String, Value>,
+    /// The payload's JSON text.
+    payload: String,
+    scan: PayloadScan,
+    claims: OnceLock<Map<String, Value>>,
     signature: Vec<u8>,
 }
 
@@ -83,7 +91,8 @@ impl<'a> DecodedJwt<'a> {
             return Err(MalformedToken::PartCount);
         };
         let header = Header::decode(h)?;
-        let claims = decode_object(p)?;
+        let payload = into_json_text(decode_part(p)?);
+        let scan = payload::scan(&payload).ok_or(MalformedToken::Undecodable)?;
         let signature = decode_part(s)?;
         let signing_input = token
             .get(..h.len() + 1 + p.len())
@@ -91,9 +100,10 @@ impl<'a> DecodedJwt<'a> {
         Ok(DecodedJwt {
             signing_input,
             header_part: h,
-            payload_part: p,
             header,
-            claims,
+            payload,
+            scan,
+            claims: OnceLock::new(),
             signature,
         })
     }
@@ -108,24 +118,33 @@ impl<'a> DecodedJwt<'a> {
         &self.header
     }
 
-    /// The decoded payload.
+    /// The registered claims (`sub`, `aud`, `azp`, `iss`, `exp`, `nbf`, `iat`).
+    pub(crate) fn registered(&self) -> &Registered {
+        &self.scan.registered
+    }
+
+    /// The decoded payload, parsed into a map on first use.
     pub(crate) fn claims(&self) -> &Map<String, Value> {
-        &self.claims
+        self.claims.get_or_init(|| parse_validated(&self.payload))
     }
 
     /// Takes the whole decoded header and the payload out.
     pub(crate) fn into_parts(self) -> Result<(JsonObject, JsonObject), MalformedToken> {
-        Ok((decode_object(self.header_part)?, self.claims))
+        let header = decode_object(self.header_part)?;
+        Ok((header, self.into_claims()))
     }
 
-    /// The payload's base64url part.
-    pub(crate) fn payload_part(&self) -> &'a str {
-        self.payload_part
-    }
-
-    /// Takes the decoded payload out.
+    /// Takes the decoded payload out as a map.
     pub(crate) fn into_claims(self) -> Map<String, Value> {
-        self.claims
+        match self.claims.into_inner() {
+            Some(claims) => claims,
+            None => parse_validated(&self.payload),
+        }
+    }
+
+    /// Takes the payload's JSON text and what the scan found out.
+    pub(crate) fn into_payload(self) -> (String, PayloadScan) {
+        (self.payload, self.scan)
     }
 
     /// The decoded signature bytes.
@@ -190,9 +209,22 @@ fn json_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// The JSON text of a payload part that decoded before (as [`DecodedJwt::decode`] read it).
-pub(crate) fn payload_text(part: &str) -> Option<String> {
-    decode_part(part).ok().map(|bytes| json_text(&bytes).into_owned())
+/// A payload the scan validated, as a map. The scan accepts exactly what a map parse accepts,
+/// so this cannot fail; an empty map would stand in if it ever did.
+pub(crate) fn parse_validated(text: &str) -> Map<String, Value> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+/// Decoded bytes as owned text, read as [`json_text`] reads them (no copy for valid UTF-8).
+fn into_json_text(bytes: Vec<u8>) -> String {
+    let mut text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    text
 }
 
 /// Decodes a base64url part holding a JSON object.

@@ -5,6 +5,7 @@
 
 pub(crate) mod extract;
 pub(crate) mod jwt;
+pub(crate) mod payload;
 pub(crate) mod session;
 
 use std::fmt;
@@ -210,7 +211,7 @@ pub(crate) fn is_jwt_format(token: &str) -> bool {
 /// `typ` is OAuth.
 pub(crate) fn machine_jwt_type(jwt: &jwt::DecodedJwt<'_>) -> Option<TokenType> {
     let sub_is_machine = jwt
-        .claims()
+        .registered()
         .get("sub")
         .and_then(|s| s.as_str())
         .is_some_and(|s| s.starts_with(MACHINE_SUBJECT_PREFIX));

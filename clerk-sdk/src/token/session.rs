@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 use super::category;
 use super::jwt::{DecodedJwt, MalformedToken};
+use super::payload::{PayloadScan, Registered};
 use crate::error::SessionVerifyError;
 use crate::jwt_key::JwtKey;
 
@@ -46,13 +47,44 @@ pub(crate) struct TimeClaims {
     pub(crate) iat: Option<f64>,
 }
 
-/// Steps 4.1–4.10 with the resolved key; returns the verified claims and their times.
+/// Where claim checks read claims from: the full map, or the registered claims a payload scan
+/// kept (the same values).
+pub(crate) trait ClaimSource {
+    /// The claim named `name`, as the payload's map would hold it.
+    fn claim(&self, name: &str) -> Option<&Value>;
+}
+
+impl ClaimSource for Map<String, Value> {
+    fn claim(&self, name: &str) -> Option<&Value> {
+        self.get(name)
+    }
+}
+
+impl ClaimSource for Registered {
+    fn claim(&self, name: &str) -> Option<&Value> {
+        self.get(name)
+    }
+}
+
+/// A session token that passed every check: its payload text, what the scan found, and its
+/// time claims.
+#[derive(Debug)]
+pub(crate) struct VerifiedPayload {
+    /// The payload's JSON text.
+    pub(crate) text: String,
+    /// What the single pass over it found.
+    pub(crate) scan: PayloadScan,
+    /// `exp`, `nbf`, `iat`.
+    pub(crate) times: TimeClaims,
+}
+
+/// Steps 4.1–4.10 with the resolved key; returns the verified payload.
 pub(crate) fn verify_decoded(
     jwt: DecodedJwt<'_>,
     key: &JwtKey,
     rules: &SessionRules,
     now_ms: u64,
-) -> Result<(Map<String, Value>, TimeClaims), SessionVerifyError> {
+) -> Result<VerifiedPayload, SessionVerifyError> {
     let header = jwt.header();
     if header.typ_not_string || header.typ.as_deref().is_some_and(|t| t != "JWT") {
         return Err(SessionVerifyError::InvalidType);
@@ -63,26 +95,26 @@ pub(crate) fn verify_decoded(
     if !key.verify_rs256(jwt.signing_input().as_bytes(), jwt.signature()) {
         return Err(SessionVerifyError::InvalidSignature);
     }
-    let claims = jwt.into_claims();
-    let times = check_claims(&claims, rules, now_ms)?;
-    Ok((claims, times))
+    let times = check_claims(jwt.registered(), rules, now_ms)?;
+    let (text, scan) = jwt.into_payload();
+    Ok(VerifiedPayload { text, scan, times })
 }
 
 /// The claim checks of B §2.1 steps 4.4–4.10, after the signature held.
 pub(crate) fn check_claims(
-    claims: &Map<String, Value>,
+    claims: &impl ClaimSource,
     rules: &SessionRules,
     now_ms: u64,
 ) -> Result<TimeClaims, SessionVerifyError> {
-    if !claims.get("sub").is_some_and(Value::is_string) {
+    if !claims.claim("sub").is_some_and(Value::is_string) {
         return Err(SessionVerifyError::MissingSubject);
     }
-    if !rules.audiences.is_empty() && !audience_matches(claims.get("aud"), &rules.audiences) {
+    if !rules.audiences.is_empty() && !audience_matches(claims.claim("aud"), &rules.audiences) {
         return Err(SessionVerifyError::InvalidAudience);
     }
     if !rules.authorized_parties.is_empty() {
         let azp = claims
-            .get("azp")
+            .claim("azp")
             .and_then(Value::as_str)
             .filter(|a| !a.is_empty());
         if !azp.is_some_and(|a| rules.authorized_parties.iter().any(|p| p == a)) {
@@ -92,7 +124,7 @@ pub(crate) fn check_claims(
         }
     }
     if !rules.issuers.is_empty() {
-        let iss = claims.get("iss").and_then(Value::as_str);
+        let iss = claims.claim("iss").and_then(Value::as_str);
         if !iss.is_some_and(|i| rules.issuers.iter().any(|p| p == i)) {
             return Err(SessionVerifyError::InvalidIssuer {
                 iss: iss.map(printable_claim),
@@ -106,7 +138,7 @@ pub(crate) fn check_claims(
 /// `exp·1000 <= now − skew`; not yet valid when `nbf·1000 > now + skew`; same for `iat`.
 /// Each claim is read, then checked, in that order.
 pub(crate) fn check_times(
-    claims: &Map<String, Value>,
+    claims: &impl ClaimSource,
     skew_ms: u64,
     now_ms: u64,
 ) -> Result<TimeClaims, SessionVerifyError> {
@@ -157,8 +189,8 @@ fn check_iat(iat: Option<f64>, skew_ms: u64, now_ms: u64) -> Result<(), SessionV
 }
 
 /// A time claim: absent is `None`, a number is its value, anything else is an error.
-fn time_claim(claims: &Map<String, Value>, claim: &'static str) -> Result<Option<f64>, SessionVerifyError> {
-    match claims.get(claim) {
+fn time_claim(claims: &impl ClaimSource, claim: &'static str) -> Result<Option<f64>, SessionVerifyError> {
+    match claims.claim(claim) {
         None => Ok(None),
         Some(v) => v
             .as_f64()

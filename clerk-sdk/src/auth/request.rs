@@ -195,8 +195,16 @@ async fn from_cache(
     entry: Arc<VerifiedSession>,
     carrier: TokenCarrier,
 ) -> Option<RequestState> {
-    let current = inner.session_key(entry.key().kid()).await.ok()?;
-    if !current.same_key(entry.key()) {
+    // With a PEM key the key never changes; with JWKS the `kid` must still resolve to it.
+    let same_key = match &inner.config.jwt_key {
+        Some(key) => key.same_key(entry.key()),
+        None => inner
+            .session_key(entry.key().kid())
+            .await
+            .ok()?
+            .same_key(entry.key()),
+    };
+    if !same_key {
         return None;
     }
     let config = &inner.config;

@@ -101,12 +101,20 @@ async fn public() -> Json<Value> {
 
 /// `GET /me`: any signed-in session.
 #[clerk_protected]
-async fn me(ClerkSession(session): ClerkSession) -> Json<Value> {
-    Json(json!({
-        "user_id": session.user_id(),
-        "org_id": session.org_id(),
-        "org_role": session.org_role(),
-    }))
+async fn me(ClerkSession(session): ClerkSession) -> Json<Me> {
+    Json(Me {
+        user_id: session.user_id().to_owned(),
+        org_id: session.org_id().map(str::to_owned),
+        org_role: session.org_role().map(str::to_owned),
+    })
+}
+
+/// The body of `GET /me`: who is signed in.
+#[derive(Debug, serde::Serialize)]
+struct Me {
+    user_id: String,
+    org_id: Option<String>,
+    org_role: Option<String>,
 }
 
 /// `GET /admin`: org admins only ([`ADMIN_ROLE`]); the guard has checked the role, and the

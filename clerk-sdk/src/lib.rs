@@ -49,7 +49,8 @@
 //! 16. **Verified session tokens are cached** (upstream verifies every request): a token sent
 //!     with many requests has its signature checked once. The cache is bounded (default
 //!     [`DEFAULT_TOKEN_CACHE_CAPACITY`] tokens, [`ClerkConfigBuilder::token_cache_capacity`];
-//!     0 turns it off), keyed by the SHA-256 of the exact token text, filled only by
+//!     0 turns it off), keyed by the SHA-256 of the token text (trailing `=` aside, which
+//!     verification ignores too), filled only by
 //!     [`Clerk::authenticate_request`] with tokens that passed every check, and never with a
 //!     refusal. A hit still runs the time checks (so the same reasons come out at the same
 //!     instants) and requires the token's `kid` to still resolve to the very key that verified
@@ -60,7 +61,8 @@
 //! # Layout
 //!
 //! One module per job: `config` (settings, validated once), `clerk` (the handle), `token`
-//! (types, extraction, decoding, session verification), `token_cache` (verified tokens),
+//! (types, extraction, decoding in one validating pass, session verification), `token_cache`
+//! (verified tokens),
 //! `claims` (claims → org fields),
 //! `authorization` (`has()`), `auth` (the request decision), `policy` (route requirements),
 //! `jwks` (the key cache), `backend` (the Backend API client), `machine` (machine tokens),

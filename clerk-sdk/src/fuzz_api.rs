@@ -392,7 +392,7 @@ pub fn cached_session(input: &[u8], key: &JwtKey) -> bool {
     let Some(entry) = VerifiedSession::from_text(text, times, key.clone()) else {
         return true;
     };
-    let cached = SessionAuth::from_verified(Arc::new(entry), None);
+    let cached = SessionAuth::from_verified(Arc::new(entry));
     let parsed = SessionAuth::from_claims(map);
     let mut queries = vec![Has::reverification(Reverification::Lax)];
     for session in [&cached, &parsed] {

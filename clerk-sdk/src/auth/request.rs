@@ -86,11 +86,15 @@ async fn verify_credential(
     carrier: TokenCarrier,
 ) -> Result<RequestState, AuthError> {
     // The cache holds session tokens only, so it is consulted only where they are accepted,
-    // and never for a token the length cap refuses.
+    // never for an opaque machine token, and never for a token the length cap refuses.
     let cache = inner
         .token_cache
         .as_ref()
-        .filter(|_| accepts.accepts(TokenType::SessionToken) && token.len() <= MAX_TOKEN_LEN)
+        .filter(|_| {
+            accepts.accepts(TokenType::SessionToken)
+                && token.len() <= MAX_TOKEN_LEN
+                && token::opaque_machine_type(token).is_none()
+        })
         .map(|cache| (cache, TokenDigest::of(token)));
     if let Some((cache, digest)) = &cache
         && let Some(entry) = cache.get(digest)
@@ -177,7 +181,7 @@ async fn verify_credential(
                 cache.insert(digest, Arc::clone(&entry));
             }
             Ok(RequestState::signed_in(
-                SessionAuth::from_verified(entry, None),
+                SessionAuth::from_verified(entry),
                 config.treat_pending_as_signed_out,
             ))
         }
@@ -212,7 +216,7 @@ async fn from_cache(
     Some(
         match session::check_time_claims(entry.times(), config.rules.clock_skew_ms, now_ms) {
             Ok(()) => RequestState::signed_in(
-                SessionAuth::from_verified(entry, None),
+                SessionAuth::from_verified(entry),
                 config.treat_pending_as_signed_out,
             ),
             Err(error) => RequestState::signed_out(

@@ -123,13 +123,11 @@ impl SessionAuth {
         }
     }
 
-    /// A session from the token cache, with the claims when they were just parsed.
-    pub(crate) fn from_verified(verified: Arc<VerifiedSession>, claims: Option<Map<String, Value>>) -> Self {
+    /// A session read from its compact form; the claims map is parsed on first use.
+    pub(crate) fn from_verified(verified: Arc<VerifiedSession>) -> Self {
         SessionAuth {
             verified: Some(verified),
-            claims: claims
-                .map(SessionClaims::new)
-                .map_or_else(OnceLock::new, OnceLock::from),
+            claims: OnceLock::new(),
             org: OnceLock::new(),
         }
     }

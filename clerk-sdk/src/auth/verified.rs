@@ -160,14 +160,11 @@ impl VerifiedSession {
     }
 }
 
-/// Appends `value` to `text` and returns its span.
-fn append(text: &mut String, value: Option<&str>) -> Span {
-    let Some(value) = value else {
-        return Span::ABSENT;
-    };
-    let span = span_at(text.len(), value.len());
+/// Appends `value` to `text` and returns its span; `None` when it would not fit one.
+fn append(text: &mut String, value: &str) -> Option<Span> {
+    let span = span_at(text.len(), value.len())?;
     text.push_str(value);
-    span.unwrap_or(Span::ABSENT)
+    Some(span)
 }
 
 fn span_at(start: usize, len: usize) -> Option<Span> {
@@ -197,8 +194,7 @@ fn spans(fields: &SessionFields, text: &mut String) -> Option<[Span; FIELDS]> {
             Located::Escaped => return None,
             Located::At { start, len } => {
                 let role = format!("org:{}", text.get(start..start + len)?);
-                let span = append(text, Some(&role));
-                (span != Span::ABSENT).then_some(span)?
+                append(text, &role)?
             }
         };
         (within(id)?, within(slug)?, role)

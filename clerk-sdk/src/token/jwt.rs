@@ -170,8 +170,7 @@ struct RawHeader {
 impl Header {
     /// Decodes the header part; it must be a JSON object.
     fn decode(part: &str) -> Result<Self, MalformedToken> {
-        let bytes = decode_part(part)?;
-        let text = json_text(&bytes);
+        let text = into_json_text(decode_part(part)?);
         // A derived struct would also accept a JSON array: insist on an object.
         if !text.trim_start().starts_with('{') {
             return Err(MalformedToken::Undecodable);
@@ -197,25 +196,14 @@ fn decode_part(part: &str) -> Result<Vec<u8>, MalformedToken> {
         .map_err(|_| MalformedToken::Undecodable)
 }
 
-/// Decoded bytes as text the way `TextDecoder` reads them upstream: invalid UTF-8 replaced, a
-/// leading byte-order mark dropped. Valid UTF-8 without a mark is borrowed, not copied.
-fn json_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => std::borrow::Cow::Borrowed(text.strip_prefix('\u{feff}').unwrap_or(text)),
-        Err(_) => {
-            let text = String::from_utf8_lossy(bytes).into_owned();
-            std::borrow::Cow::Owned(text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text))
-        }
-    }
-}
-
 /// A payload the scan validated, as a map. The scan accepts exactly what a map parse accepts,
 /// so this cannot fail; an empty map would stand in if it ever did.
 pub(crate) fn parse_validated(text: &str) -> Map<String, Value> {
     serde_json::from_str(text).unwrap_or_default()
 }
 
-/// Decoded bytes as owned text, read as [`json_text`] reads them (no copy for valid UTF-8).
+/// Decoded bytes as text the way `TextDecoder` reads them upstream: invalid UTF-8 replaced, a
+/// leading byte-order mark dropped. Valid UTF-8 is taken over, not copied.
 fn into_json_text(bytes: Vec<u8>) -> String {
     let mut text = match String::from_utf8(bytes) {
         Ok(text) => text,
@@ -232,8 +220,7 @@ fn into_json_text(bytes: Vec<u8>) -> String {
 /// Invalid UTF-8 is replaced and a leading byte-order mark dropped, as `TextDecoder` does
 /// upstream, so the same bytes decode to the same claims.
 fn decode_object(part: &str) -> Result<Map<String, Value>, MalformedToken> {
-    let bytes = decode_part(part)?;
-    match serde_json::from_str(&json_text(&bytes)) {
+    match serde_json::from_str(&into_json_text(decode_part(part)?)) {
         Ok(Value::Object(map)) => Ok(map),
         _ => Err(MalformedToken::Undecodable),
     }

@@ -91,7 +91,7 @@ impl<B> RequestHeaders for http::Request<B> {
 impl Clerk {
     /// A handle over a validated config.
     pub fn new(config: ClerkConfig) -> Self {
-        let jwks = match (&config.jwt_key, &config.backend, &config.secret_key) {
+        let jwks = match (&config.jwt_key, &config.transport, &config.secret_key) {
             (None, Some(client), Some(secret)) => Some(Arc::new(JwksCache::new(
                 client.clone(),
                 secret.clone(),

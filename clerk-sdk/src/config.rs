@@ -7,7 +7,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::backend::BackendClient;
+use crate::transport::Transport;
 use crate::clock::{Clock, SystemClock};
 use crate::error::ConfigError;
 use crate::jwks::JwksPolicy;
@@ -50,7 +50,7 @@ pub mod env {
 /// `Debug` never prints a secret.
 #[derive(Clone)]
 pub struct ClerkConfig {
-    pub(crate) backend: Option<BackendClient>,
+    pub(crate) transport: Option<Transport>,
     pub(crate) jwks_policy: JwksPolicy,
     pub(crate) secret_key: Option<SecretKey>,
     pub(crate) machine_secret_key: Option<SecretKey>,
@@ -533,16 +533,16 @@ impl ClerkConfigBuilder {
             clock_skew_ms: u64::try_from(self.clock_skew.as_millis()).unwrap_or(u64::MAX),
         };
         // One pooled HTTP client per config, created only when a Backend API call can happen.
-        let backend = if self.secret_key.is_some() || self.machine_secret_key.is_some() {
+        let transport = if self.secret_key.is_some() || self.machine_secret_key.is_some() {
             Some(
-                BackendClient::new(&api_url, &api_version, self.jwks_policy.connect_timeout_value())
+                Transport::new(&api_url, &api_version, self.jwks_policy.connect_timeout_value())
                     .map_err(|_| ConfigError::HttpClient)?,
             )
         } else {
             None
         };
         Ok(ClerkConfig {
-            backend,
+            transport,
             jwks_policy: self.jwks_policy,
             secret_key: self.secret_key,
             machine_secret_key: self.machine_secret_key,

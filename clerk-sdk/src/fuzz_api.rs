@@ -494,7 +494,7 @@ pub fn jwks_json(input: &[u8]) -> Option<usize> {
         http::header::CONTENT_TYPE,
         http::HeaderValue::from_static("application/json"),
     );
-    let response = crate::backend::BackendResponse {
+    let response = crate::transport::Response {
         status: http::StatusCode::OK,
         headers,
         body: input.to_vec(),

@@ -26,8 +26,9 @@ use futures_util::future::{BoxFuture, Shared};
 use http::{Method, StatusCode};
 use tokio::time::Instant;
 
-use crate::backend::{BackendClient, BackendResponse, TransportError};
+use crate::transport::{Transport, Response, TransportError};
 use crate::jwt_key::JwtKey;
+use crate::reason::ReasonClass;
 use crate::secret::SecretKey;
 
 /// How the JWKS cache behaves. Every field has a safe default; see [`JwksPolicy::default`].
@@ -178,6 +179,19 @@ impl JwksError {
         }
     }
 
+    /// What kind of failure this is: a refused secret key is the server's configuration, an
+    /// unknown `kid` is the token's fault, anything else means keys could not be had.
+    pub fn class(&self) -> ReasonClass {
+        match self {
+            JwksError::SecretKeyInvalid { .. } => ReasonClass::Misconfigured,
+            JwksError::Status { .. }
+            | JwksError::Transport { .. }
+            | JwksError::Malformed { .. }
+            | JwksError::NoKeys => ReasonClass::Unavailable,
+            JwksError::KidNotFound { .. } => ReasonClass::Unauthenticated,
+        }
+    }
+
     fn kid_not_found(kid: &str) -> Self {
         JwksError::KidNotFound {
             kid: kid.chars().filter(|c| !c.is_control()).take(128).collect(),
@@ -201,7 +215,7 @@ type InFlight = Shared<BoxFuture<'static, ()>>;
 
 /// The per-`Clerk` JWKS cache.
 pub(crate) struct JwksCache {
-    client: BackendClient,
+    client: Transport,
     secret_key: SecretKey,
     policy: JwksPolicy,
     state: ArcSwap<Snapshot>,
@@ -227,7 +241,7 @@ enum Trigger {
 }
 
 impl JwksCache {
-    pub(crate) fn new(client: BackendClient, secret_key: SecretKey, policy: JwksPolicy) -> Self {
+    pub(crate) fn new(client: Transport, secret_key: SecretKey, policy: JwksPolicy) -> Self {
         JwksCache {
             client,
             secret_key,
@@ -434,7 +448,7 @@ fn backoff_delay(attempt: u32) -> Duration {
     Duration::from_millis(base + jitter)
 }
 
-fn status_error(url: &str, response: &BackendResponse) -> JwksError {
+fn status_error(url: &str, response: &Response) -> JwksError {
     if response.status == StatusCode::UNAUTHORIZED
         || response.error_code().as_deref() == Some("clerk_key_invalid")
     {
@@ -451,7 +465,7 @@ fn status_error(url: &str, response: &BackendResponse) -> JwksError {
 /// Parses `{"keys":[…]}`, keeping RSA signing keys that pass [`JwtKey`]'s checks.
 pub(crate) fn parse_jwks(
     url: &str,
-    response: &BackendResponse,
+    response: &Response,
 ) -> Result<HashMap<String, JwtKey>, JwksError> {
     let malformed = || JwksError::Malformed { url: url.to_owned() };
     if !response.is_json() {

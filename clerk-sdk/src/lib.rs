@@ -74,7 +74,7 @@ mod authorization;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
-mod backend;
+
 mod claims;
 mod clerk;
 mod clock;
@@ -86,9 +86,11 @@ mod jwt_key;
 mod machine;
 mod policy;
 mod publishable_key;
+mod reason;
 mod secret;
 mod token;
 mod token_cache;
+mod transport;
 mod webhook;
 
 #[cfg(feature = "testing")]
@@ -114,6 +116,7 @@ pub use jwks::{JwksError, JwksPolicy};
 pub use jwt_key::{JwtKey, JwtKeyError};
 pub use machine::{MachineAuth, MachineTokenError};
 pub use policy::{Denial, DenialKind, Requirement};
+pub use reason::ReasonClass;
 pub use publishable_key::{InstanceType, PublishableKey, PublishableKeyError};
 pub use secret::SecretKey;
 pub use token::jwt::{MAX_TOKEN_LEN, MalformedToken};

@@ -10,7 +10,7 @@ use std::time::Duration;
 use http::{Method, StatusCode};
 use serde_json::{Map, Value};
 
-use crate::backend::{BackendClient, BackendResponse, TransportError};
+use crate::transport::{Transport, Response, TransportError};
 use crate::clerk::ClerkInner;
 use crate::error::SessionVerifyError;
 use crate::token::jwt::DecodedJwt;
@@ -370,7 +370,7 @@ async fn verify_opaque(
     token_type: TokenType,
 ) -> Result<MachineAuth, MachineTokenError> {
     let config = &inner.config;
-    let Some(client) = config.backend.as_ref() else {
+    let Some(client) = config.transport.as_ref() else {
         return Err(MachineTokenError::KeyUnresolved);
     };
     let (path, field, bearer) = match token_type {
@@ -442,11 +442,11 @@ async fn verify_opaque(
 }
 
 async fn send(
-    client: &BackendClient,
+    client: &Transport,
     url: &str,
     bearer: Option<&crate::secret::SecretKey>,
     body: Vec<u8>,
-) -> Result<BackendResponse, MachineTokenError> {
+) -> Result<Response, MachineTokenError> {
     client
         .send(Method::POST, url, bearer, Some(body), VERIFY_TIMEOUT)
         .await

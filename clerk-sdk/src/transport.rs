@@ -1,4 +1,4 @@
-//! The Backend API client: one `reqwest::Client` per config (connection pooling), Clerk's
+//! The transport to Clerk's Backend API: one `reqwest::Client` per config (connection pooling), Clerk's
 //! headers on every call (B §3.2, §10.2), bounded response bodies, and transport failures
 //! classified so that callers can say why a call failed.
 //!
@@ -41,13 +41,13 @@ impl fmt::Display for TransportError {
 
 /// An HTTP answer from the Backend API.
 #[derive(Debug, Clone)]
-pub(crate) struct BackendResponse {
+pub(crate) struct Response {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Vec<u8>,
 }
 
-impl BackendResponse {
+impl Response {
     /// `Retry-After` in seconds, when present and numeric.
     pub(crate) fn retry_after(&self) -> Option<Duration> {
         let secs = self
@@ -89,22 +89,22 @@ impl BackendResponse {
 
 /// Sends requests to one Backend API base URL.
 #[derive(Clone)]
-pub(crate) struct BackendClient {
+pub(crate) struct Transport {
     http: reqwest::Client,
     api_url: String,
     api_version: String,
 }
 
-impl fmt::Debug for BackendClient {
+impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BackendClient")
+        f.debug_struct("Transport")
             .field("api_url", &self.api_url)
             .field("api_version", &self.api_version)
             .finish_non_exhaustive()
     }
 }
 
-impl BackendClient {
+impl Transport {
     /// A client for `api_url` (validated, no trailing slash) and `api_version`.
     pub(crate) fn new(
         api_url: &str,
@@ -116,7 +116,7 @@ impl BackendClient {
             .user_agent(USER_AGENT)
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
-        Ok(BackendClient {
+        Ok(Transport {
             http,
             api_url: api_url.to_owned(),
             api_version: api_version.to_owned(),
@@ -141,7 +141,7 @@ impl BackendClient {
         bearer: Option<&SecretKey>,
         json_body: Option<Vec<u8>>,
         timeout: Duration,
-    ) -> Result<BackendResponse, TransportError> {
+    ) -> Result<Response, TransportError> {
         let mut request = self
             .http
             .request(method, url)
@@ -167,7 +167,7 @@ impl BackendClient {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(BackendResponse {
+        Ok(Response {
             status,
             headers,
             body,

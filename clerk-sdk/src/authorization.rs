@@ -503,7 +503,7 @@ fn check_reverification(input: &AuthorizationInput<'_>, has: &Has) -> Outcome {
 type FactorAge = Option<f64>;
 
 /// `fva`: a 2-array of numbers, each `-1` or `>= 0`.
-fn factor_ages(fva: Option<&Value>) -> Option<(FactorAge, FactorAge)> {
+pub(crate) fn factor_ages(fva: Option<&Value>) -> Option<(FactorAge, FactorAge)> {
     let [first, second] = fva?.as_array()?.as_slice() else {
         return None;
     };

@@ -6,14 +6,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use http::HeaderMap;
 
-use crate::auth::{self, RequestState, SessionClaims};
-use crate::config::ClerkConfig;
-use crate::error::{AuthError, ConfigError, SessionVerifyError};
-use crate::jwks::JwksCache;
-use crate::jwt_key::JwtKey;
-use crate::token::AcceptsToken;
-use crate::token::{jwt, session};
-use crate::token_cache::TokenCache;
+use crate::auth::{Authenticator, RequestState, SessionClaims};
+use crate::config::{ClerkConfig, ConfigError};
+use crate::token::{AcceptsToken, SessionVerifyError};
 
 /// Verifies Clerk credentials. Cheap to clone; share one per application.
 ///
@@ -24,7 +19,7 @@ use crate::token_cache::TokenCache;
 /// # let config = keys.config_builder().build()?;
 /// # let request = http::Request::new(());
 /// let clerk = clerk_sdk::Clerk::new(config);
-/// let state = clerk.authenticate_request(&request).await?;
+/// let state = clerk.authenticate_request(&request).await;
 /// match state.auth().session() {
 ///     Some(session) => println!("user {}", session.user_id()),
 ///     None => println!("signed out: {}", state.reason_str().unwrap_or("pending session")),
@@ -38,29 +33,13 @@ pub struct Clerk {
 
 /// What every clone of a [`Clerk`] shares.
 #[derive(Debug)]
-pub(crate) struct ClerkInner {
-    pub(crate) config: ClerkConfig,
-    /// This instance's key cache (never shared between instances); present when keys come
-    /// from the Backend API.
-    pub(crate) jwks: Option<Arc<JwksCache>>,
-    /// Verified session tokens, when the cache is on.
-    pub(crate) token_cache: Option<TokenCache>,
+struct ClerkInner {
+    config: ClerkConfig,
+    /// This instance's verifier, with its own key cache and token cache (never shared between
+    /// instances).
+    authenticator: Authenticator,
     /// Requests authenticated through this handle (for tests and metrics).
     authentications: AtomicU64,
-}
-
-impl ClerkInner {
-    /// The key for a session token: the configured PEM key when there is one (its `kid` is not
-    /// consulted, as upstream), else the JWKS key named by the token's `kid`.
-    pub(crate) async fn session_key(&self, kid: Option<&str>) -> Result<JwtKey, SessionVerifyError> {
-        if let Some(key) = &self.config.jwt_key {
-            return Ok(key.clone());
-        }
-        match &self.jwks {
-            Some(jwks) => Ok(jwks.key_for(kid).await?),
-            None => Err(SessionVerifyError::KeyUnresolved),
-        }
-    }
 }
 
 /// Anything that carries request headers: [`HeaderMap`], [`http::request::Parts`] or
@@ -91,19 +70,9 @@ impl<B> RequestHeaders for http::Request<B> {
 impl Clerk {
     /// A handle over a validated config.
     pub fn new(config: ClerkConfig) -> Self {
-        let jwks = match (&config.jwt_key, &config.transport, &config.secret_key) {
-            (None, Some(client), Some(secret)) => Some(Arc::new(JwksCache::new(
-                client.clone(),
-                secret.clone(),
-                config.jwks_policy.clone(),
-            ))),
-            _ => None,
-        };
         Clerk {
             inner: Arc::new(ClerkInner {
-                jwks,
-                token_cache: (config.token_cache_capacity > 0)
-                    .then(|| TokenCache::new(config.token_cache_capacity)),
+                authenticator: Authenticator::new(&config),
                 config,
                 authentications: AtomicU64::new(0),
             }),
@@ -132,7 +101,7 @@ impl Clerk {
     /// How many verified session tokens the token cache holds now (0 when it is off); see
     /// [`crate::ClerkConfigBuilder::token_cache_capacity`].
     pub fn cached_tokens(&self) -> usize {
-        self.inner.token_cache.as_ref().map_or(0, TokenCache::len)
+        self.inner.authenticator.cached_tokens()
     }
 
     /// Verifies a session token and returns its claims (upstream's `verifyToken`).
@@ -149,25 +118,17 @@ impl Clerk {
     /// A [`SessionVerifyError`]; its `reason()` is Clerk's (`token-expired`,
     /// `token-invalid-signature`, …).
     pub async fn verify_token(&self, token: &str) -> Result<SessionClaims, SessionVerifyError> {
-        let jwt = session::decode_session_token(token)?;
-        let key = self.inner.session_key(jwt.header().kid.as_deref()).await?;
-        let config = &self.inner.config;
-        session::verify_decoded(jwt, &key, &config.rules, config.clock.now_ms())
-            .map(|verified| SessionClaims::new(jwt::parse_validated(&verified.text)))
+        self.inner.authenticator.verify_token(token).await
     }
 
     /// Authenticates a request from its headers: the `Authorization` header (`Bearer`, any
     /// case, or a bare token), else the `__session` cookie.
     ///
-    /// A missing or bad credential is not an error: it is a signed-out [`RequestState`] whose
-    /// `reason_str()` is Clerk's reason string.
-    ///
-    /// # Errors
-    /// Only configuration or infrastructure faults ([`AuthError`]).
-    pub async fn authenticate_request(
-        &self,
-        request: &impl RequestHeaders,
-    ) -> Result<RequestState, AuthError> {
+    /// Never fails: a missing or bad credential, and keys that cannot be had, are a signed-out
+    /// [`RequestState`] whose `reason_str()` is Clerk's reason string and whose reason's
+    /// [`class`](crate::auth::SignedOutReason::class) says whether to answer 401, 503 or 500.
+    /// Configuration is validated when it is built, so nothing is left to fail here.
+    pub async fn authenticate_request(&self, request: &impl RequestHeaders) -> RequestState {
         self.authenticate_request_with(request, &self.inner.config.accepts)
             .await
     }
@@ -176,16 +137,16 @@ impl Clerk {
     /// token types (for routes that admit other callers, e.g. m2m tokens on one route only).
     ///
     /// A machine type without the key its verification needs is a signed-out state
-    /// (`token-verification-failed`), not an error.
-    ///
-    /// # Errors
-    /// Only configuration or infrastructure faults ([`AuthError`]).
+    /// (`token-verification-failed`), like any other refusal.
     pub async fn authenticate_request_with(
         &self,
         request: &impl RequestHeaders,
         accepts: &AcceptsToken,
-    ) -> Result<RequestState, AuthError> {
+    ) -> RequestState {
         self.inner.authentications.fetch_add(1, Ordering::Relaxed);
-        auth::authenticate(&self.inner, request.request_headers(), accepts).await
+        self.inner
+            .authenticator
+            .authenticate(request.request_headers(), accepts)
+            .await
     }
 }

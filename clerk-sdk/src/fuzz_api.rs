@@ -18,13 +18,14 @@ use http::header::{AUTHORIZATION, COOKIE};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::{Map, Value};
 
-use crate::auth::{SessionAuth, VerifiedSession};
+use crate::auth::SessionAuth;
 use crate::authorization::{self, AuthorizationInput};
 use crate::claims;
 use crate::token::extract::{self, HeaderCredential, SESSION_COOKIE};
 use crate::token::jwt::DecodedJwt;
 use crate::token::session::{self, SessionRules};
 use crate::token::{self as tokens, AcceptsToken, TokenType};
+use crate::token_cache::VerifiedSession;
 use crate::{
     AuthStatus, Clerk, ClerkConfig, ConfigError, FixedClock, Has, InMemoryReplayStore, JwtKey,
     PublishableKey, RequestState, Reverification, Webhook, WebhookEvent,
@@ -56,8 +57,6 @@ pub enum Outcome {
     SignedInMachine,
     /// Signed out, with a reason.
     SignedOut,
-    /// `authenticate_request` returned an error (configuration or infrastructure fault).
-    Error,
     /// The future was not ready after one poll: on the PEM path this is a bug.
     Pending,
 }
@@ -144,7 +143,7 @@ pub fn verify_session_token(token: &str, key: &JwtKey, now_ms: u64) -> bool {
     let Ok(jwt) = session::decode_session_token(token) else {
         return false;
     };
-    let unverified = jwt.claims().clone();
+    let unverified = jwt.claims();
     let verified = match session::verify_decoded(jwt, key, &rules, now_ms) {
         Ok(verified) => {
             let _ = SessionAuth::from_claims(crate::token::jwt::parse_validated(&verified.text))
@@ -207,11 +206,7 @@ pub fn session_verify(clerk: &Clerk, input: &[u8]) -> SessionOutcome {
 pub fn authenticate(clerk: &Clerk, headers: &HeaderMap) -> Outcome {
     match poll_once(clerk.authenticate_request(headers)) {
         None => Outcome::Pending,
-        Some(Err(error)) => {
-            let _ = error.to_string();
-            Outcome::Error
-        }
-        Some(Ok(state)) => read_state(&state),
+        Some(state) => read_state(&state),
     }
 }
 

@@ -26,10 +26,10 @@ use futures_util::future::{BoxFuture, Shared};
 use http::{Method, StatusCode};
 use tokio::time::Instant;
 
-use crate::transport::{Transport, Response, TransportError};
 use crate::jwt_key::JwtKey;
 use crate::reason::ReasonClass;
 use crate::secret::SecretKey;
+use crate::transport::{Response, Transport, TransportError};
 
 /// How the JWKS cache behaves. Every field has a safe default; see [`JwksPolicy::default`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -463,10 +463,7 @@ fn status_error(url: &str, response: &Response) -> JwksError {
 }
 
 /// Parses `{"keys":[…]}`, keeping RSA signing keys that pass [`JwtKey`]'s checks.
-pub(crate) fn parse_jwks(
-    url: &str,
-    response: &Response,
-) -> Result<HashMap<String, JwtKey>, JwksError> {
+pub(crate) fn parse_jwks(url: &str, response: &Response) -> Result<HashMap<String, JwtKey>, JwksError> {
     let malformed = || JwksError::Malformed { url: url.to_owned() };
     if !response.is_json() {
         return Err(malformed());

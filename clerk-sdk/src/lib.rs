@@ -80,9 +80,9 @@ mod clerk;
 mod clock;
 mod config;
 pub mod dangerous;
-mod error;
 mod jwks;
 mod jwt_key;
+mod key_source;
 mod machine;
 mod policy;
 mod publishable_key;
@@ -102,25 +102,25 @@ pub mod testing;
 pub mod fuzz_api;
 
 pub use auth::{
-    Auth, AuthStatus, RequestState, SessionAuth, SessionClaims, SignedOutAuth, SignedOutReason, TokenCarrier,
+    Auth, AuthStatus, RequestState, SessionAuth, SessionClaims, SessionStatus, SignedOutAuth,
+    SignedOutReason, TokenCarrier,
 };
 pub use authorization::{Has, ParseReverificationError, Reverification, ReverificationLevel};
 pub use clerk::{Clerk, RequestHeaders};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use config::{
-    ClerkConfig, ClerkConfigBuilder, DEFAULT_API_URL, DEFAULT_API_VERSION, DEFAULT_CLOCK_SKEW,
+    ClerkConfig, ClerkConfigBuilder, ConfigError, DEFAULT_API_URL, DEFAULT_API_VERSION, DEFAULT_CLOCK_SKEW,
     DEFAULT_TOKEN_CACHE_CAPACITY, env,
 };
-pub use error::{AuthError, ConfigError, SessionVerifyError};
 pub use jwks::{JwksError, JwksPolicy};
 pub use jwt_key::{JwtKey, JwtKeyError};
-pub use machine::{MachineAuth, MachineTokenError};
+pub use machine::{MachineAuth, MachineJwtError, MachineTokenError};
 pub use policy::{Denial, DenialKind, Requirement};
-pub use reason::ReasonClass;
 pub use publishable_key::{InstanceType, PublishableKey, PublishableKeyError};
+pub use reason::ReasonClass;
 pub use secret::SecretKey;
 pub use token::jwt::{MAX_TOKEN_LEN, MalformedToken};
-pub use token::{AcceptsToken, TokenType, UnknownTokenType, detect_token_type};
+pub use token::{AcceptsToken, SessionVerifyError, TokenType, UnknownTokenType, detect_token_type};
 pub use webhook::{
     DEFAULT_WEBHOOK_MAX_BODY_LEN, DEFAULT_WEBHOOK_TOLERANCE, DeletedObjectData, EmailAddressData, EventType,
     InMemoryReplayStore, OrganizationData, OrganizationInvitationData, OrganizationMembershipData,

@@ -1,21 +1,25 @@
-//! Machine callers: m2m tokens, OAuth access tokens and API keys (B §7).
+//! Machine callers: m2m tokens, OAuth access tokens and API keys.
 //!
-//! Opaque tokens (`mt_…`, `oat_…`, `ak_…`) are verified by the Backend API's verify endpoints
-//! (no `/v1` segment, B §7.1); JWT-format m2m and OAuth tokens are verified networklessly with
-//! the session keys (B §7.5). A `200` whose `revoked` or `expired` flag is set is refused
-//! (Part A item 9). Never touches the session-token path beyond sharing its checks.
+//! Opaque tokens (`mt_…`, `oat_…`, `ak_…`) are verified by the Backend API's verify endpoints,
+//! which have no version segment in their path. JWT-format m2m and OAuth tokens are verified
+//! networklessly with the instance's session keys. A `200` whose `revoked` or `expired` flag is
+//! set is refused: `@clerk/backend` trusts the status alone, but a flagged token must not pass.
+//! Shares the session path's signature and claim checks, nothing else.
 
 use std::time::Duration;
 
 use http::{Method, StatusCode};
 use serde_json::{Map, Value};
 
-use crate::transport::{Transport, Response, TransportError};
-use crate::clerk::ClerkInner;
-use crate::error::SessionVerifyError;
+use crate::clock::Clock;
+use crate::jwks::JwksError;
+use crate::key_source::KeySource;
+use crate::reason::ReasonClass;
+use crate::secret::SecretKey;
 use crate::token::jwt::DecodedJwt;
 use crate::token::session::{self, SessionRules};
-use crate::token::{MACHINE_SUBJECT_PREFIX, OAUTH_JWT_TYPES, TokenType, category};
+use crate::token::{self, SessionVerifyError, TokenType, category};
+use crate::transport::{Response, Transport, TransportError};
 
 /// Time budget of one verify call; upstream has none, we never hang.
 const VERIFY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -90,7 +94,7 @@ impl MachineAuth {
 }
 
 /// Why a machine token was refused. `reason()` is upstream's `MachineTokenVerificationErrorCode`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum MachineTokenError {
     /// The Backend API does not know the token (404).
@@ -125,9 +129,10 @@ pub enum MachineTokenError {
         /// The HTTP status, when there was one.
         status: Option<u16>,
     },
-    /// A JWT-format machine token failed a check (signature, time, audience, category, type).
-    #[error("{0}")]
-    Verification(String),
+    /// A JWT-format machine token failed a check (signature, time, audience, category, type),
+    /// or an OAuth token's audience did not match.
+    #[error(transparent)]
+    Verification(MachineJwtError),
     /// No key can verify this kind of token with the current configuration.
     #[error("failed to resolve a JWK during verification")]
     KeyUnresolved,
@@ -135,7 +140,43 @@ pub enum MachineTokenError {
     /// `jwk-remote-failed-to-load` or `secret-key-invalid`; upstream says
     /// `token-verification-failed`).
     #[error(transparent)]
-    KeysUnavailable(crate::JwksError),
+    KeysUnavailable(JwksError),
+}
+
+impl From<MachineJwtError> for MachineTokenError {
+    fn from(e: MachineJwtError) -> Self {
+        MachineTokenError::Verification(e)
+    }
+}
+
+/// Why a JWT-format machine token (or an OAuth token's audience) failed a check.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MachineJwtError {
+    /// An m2m JWT whose `cat` header is not the m2m category.
+    #[error("invalid M2M JWT category")]
+    InvalidCategory,
+    /// An m2m JWT whose `typ` is present and is not `JWT`.
+    #[error("invalid JWT type (expected \"JWT\")")]
+    InvalidType,
+    /// Neither an OAuth `typ` nor an m2m subject.
+    #[error(
+        "invalid JWT type: expected at+jwt or application/at+jwt for OAuth, or a sub starting with mch_ for M2M"
+    )]
+    NotMachineJwt,
+    /// With an audience configured, an OAuth token whose `aud` is not a non-empty string or a
+    /// non-empty array of non-empty strings.
+    #[error(
+        "invalid OAuth audience claim (aud): expected a non-empty string or a non-empty array of non-empty strings"
+    )]
+    MalformedAudience,
+    /// An OAuth token whose `aud` names none of the configured audiences.
+    #[error("OAuth audience mismatch")]
+    AudienceMismatch,
+    /// A check shared with session tokens failed (signature, algorithm, time claims, `aud`,
+    /// unknown `kid`).
+    #[error(transparent)]
+    Token(SessionVerifyError),
 }
 
 fn not_found_noun(t: TokenType) -> &'static str {
@@ -162,6 +203,21 @@ impl MachineTokenError {
         }
     }
 
+    /// What kind of failure this is: a refused secret key is the server's configuration, an
+    /// unanswered verify call or unreachable keys an outage, anything else the token's fault.
+    pub fn class(&self) -> ReasonClass {
+        match self {
+            MachineTokenError::SecretKeyInvalid { .. } => ReasonClass::Misconfigured,
+            MachineTokenError::Unexpected { .. } => ReasonClass::Unavailable,
+            MachineTokenError::KeysUnavailable(e) => e.class(),
+            MachineTokenError::NotFound { .. }
+            | MachineTokenError::Revoked { .. }
+            | MachineTokenError::Expired { .. }
+            | MachineTokenError::Verification(_)
+            | MachineTokenError::KeyUnresolved => ReasonClass::Unauthenticated,
+        }
+    }
+
     /// The HTTP status behind the error, when there was one.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -176,101 +232,112 @@ impl MachineTokenError {
     }
 }
 
-/// Verifies a machine credential of detected type `token_type`.
-pub(crate) async fn verify(
-    inner: &ClerkInner,
-    token: &str,
-    token_type: TokenType,
-    decoded: Option<DecodedJwt<'_>>,
-) -> Result<MachineAuth, MachineTokenError> {
-    match decoded {
-        Some(jwt) if crate::token::is_jwt_format(token) => verify_jwt(inner, jwt).await,
-        _ => verify_opaque(inner, token, token_type).await,
-    }
+/// Verifies machine credentials: what it needs from the config, taken once, so that it can be
+/// built and tested without a [`crate::Clerk`].
+#[derive(Debug)]
+pub(crate) struct MachineVerifier {
+    /// The Backend API transport, when a secret key makes verify calls possible.
+    transport: Option<Transport>,
+    secret_key: Option<SecretKey>,
+    machine_secret_key: Option<SecretKey>,
+    /// Accepted `aud` values (empty: not checked).
+    audiences: Vec<String>,
+    /// M2M JWTs check the audience like session tokens, and nothing else a session checks.
+    m2m_rules: SessionRules,
+    /// OAuth JWTs check their audience with their own rule, after the signature.
+    oauth_rules: SessionRules,
 }
 
-/// B §7.5: networkless m2m and OAuth JWTs.
-async fn verify_jwt(inner: &ClerkInner, jwt: DecodedJwt<'_>) -> Result<MachineAuth, MachineTokenError> {
-    let config = &inner.config;
-    let header = jwt.header();
-    let is_m2m = jwt
-        .claims()
-        .get("sub")
-        .and_then(Value::as_str)
-        .is_some_and(|s| s.starts_with(MACHINE_SUBJECT_PREFIX));
-    let is_oauth = header
-        .typ
-        .as_deref()
-        .is_some_and(|t| OAUTH_JWT_TYPES.contains(&t));
-    if is_m2m {
-        if header.cat_not_string || header.cat.as_deref().is_some_and(|c| c != category::M2M) {
-            return Err(MachineTokenError::Verification(
-                "invalid M2M JWT category".to_owned(),
-            ));
+impl MachineVerifier {
+    /// A verifier calling Clerk through `transport` with these keys, applying `audiences` and
+    /// the clock skew to JWT-format tokens.
+    pub(crate) fn new(
+        transport: Option<Transport>,
+        secret_key: Option<SecretKey>,
+        machine_secret_key: Option<SecretKey>,
+        audiences: Vec<String>,
+        clock_skew_ms: u64,
+    ) -> Self {
+        let oauth_rules = SessionRules {
+            clock_skew_ms,
+            ..SessionRules::default()
+        };
+        let m2m_rules = SessionRules {
+            audiences: audiences.clone(),
+            ..oauth_rules.clone()
+        };
+        MachineVerifier {
+            transport,
+            secret_key,
+            machine_secret_key,
+            audiences,
+            m2m_rules,
+            oauth_rules,
         }
-        if header.typ_not_string || header.typ.as_deref().is_some_and(|t| t != "JWT") {
-            return Err(MachineTokenError::Verification(
-                "invalid JWT type (expected \"JWT\")".to_owned(),
-            ));
-        }
-    } else if !is_oauth {
-        return Err(MachineTokenError::Verification(
-            "invalid JWT type: expected at+jwt or application/at+jwt for OAuth, or a sub starting with mch_ for M2M"
-                .to_owned(),
-        ));
     }
-    let key = inner
-        .session_key(header.kid.as_deref())
-        .await
-        .map_err(|e| match e {
+
+    /// Verifies a machine credential of detected type `token_type`: JWT-format tokens with
+    /// `keys`, opaque ones through the Backend API.
+    pub(crate) async fn verify(
+        &self,
+        keys: &KeySource,
+        clock: &dyn Clock,
+        token: &str,
+        token_type: TokenType,
+        decoded: Option<DecodedJwt<'_>>,
+    ) -> Result<MachineAuth, MachineTokenError> {
+        match decoded {
+            Some(jwt) if token::is_jwt_format(token) => self.verify_jwt(keys, clock, jwt).await,
+            _ => self.verify_opaque(token, token_type).await,
+        }
+    }
+
+    /// Networkless m2m and OAuth JWTs, signed with the instance's session keys.
+    async fn verify_jwt(
+        &self,
+        keys: &KeySource,
+        clock: &dyn Clock,
+        jwt: DecodedJwt<'_>,
+    ) -> Result<MachineAuth, MachineTokenError> {
+        let header = jwt.header();
+        let is_m2m = match token::machine_jwt_type(&jwt) {
+            Some(TokenType::M2mToken) => true,
+            Some(TokenType::OAuthToken) => false,
+            _ => return Err(MachineJwtError::NotMachineJwt.into()),
+        };
+        if is_m2m {
+            if header.cat_not_string || header.cat.as_deref().is_some_and(|c| c != category::M2M) {
+                return Err(MachineJwtError::InvalidCategory.into());
+            }
+            if header.typ_not_string || header.typ.as_deref().is_some_and(|t| t != "JWT") {
+                return Err(MachineJwtError::InvalidType.into());
+            }
+        }
+        let key = keys.resolve(header.kid.as_deref()).await.map_err(|e| match e {
             SessionVerifyError::KeyUnresolved => MachineTokenError::KeyUnresolved,
+            // An unknown kid is the token's fault.
+            e @ SessionVerifyError::Jwks(JwksError::KidNotFound { .. }) => MachineJwtError::Token(e).into(),
             // Keys that cannot be had are not the token's fault: keep the reason, so that
             // adapters fail closed (503) as they do for session tokens.
-            SessionVerifyError::Jwks(jwks) if jwks.reason() != "jwk-kid-mismatch" => {
-                MachineTokenError::KeysUnavailable(jwks)
-            }
-            other => MachineTokenError::Verification(other.to_string()),
+            SessionVerifyError::Jwks(jwks) => MachineTokenError::KeysUnavailable(jwks),
+            other => MachineJwtError::Token(other).into(),
         })?;
-    let rules = SessionRules {
-        // M2M JWTs check the audience like session tokens; OAuth has its own rule below.
-        audiences: if is_m2m {
-            config.rules.audiences.clone()
+        let rules = if is_m2m {
+            &self.m2m_rules
         } else {
-            Vec::new()
-        },
-        authorized_parties: Vec::new(),
-        issuers: Vec::new(),
-        clock_skew_ms: config.rules.clock_skew_ms,
-    };
-    let claims = verify_jwt_signature_and_claims(jwt, &key, &rules, config.clock.now_ms())
-        .map_err(|e| MachineTokenError::Verification(e.to_string()))?;
-    if is_m2m {
-        return Ok(m2m_from_jwt(claims));
+            &self.oauth_rules
+        };
+        session::check_signature(&jwt, &key).map_err(MachineJwtError::Token)?;
+        let claims = jwt.into_claims();
+        session::check_claims(&claims, rules, clock.now_ms()).map_err(MachineJwtError::Token)?;
+        if is_m2m {
+            return Ok(m2m_from_jwt(claims));
+        }
+        check_oauth_audience(claims.get("aud"), &self.audiences)?;
+        Ok(oauth_from_jwt(claims))
     }
-    check_oauth_audience(claims.get("aud"), &config.rules.audiences)?;
-    Ok(oauth_from_jwt(claims))
 }
-
-/// The session verifier's header, signature and claim steps, with the `typ` rule relaxed for
-/// OAuth's `at+jwt`.
-fn verify_jwt_signature_and_claims(
-    jwt: DecodedJwt<'_>,
-    key: &crate::jwt_key::JwtKey,
-    rules: &SessionRules,
-    now_ms: u64,
-) -> Result<Map<String, Value>, SessionVerifyError> {
-    if jwt.header().alg.as_deref() != Some("RS256") {
-        return Err(SessionVerifyError::InvalidAlgorithm);
-    }
-    if !key.verify_rs256(jwt.signing_input().as_bytes(), jwt.signature()) {
-        return Err(SessionVerifyError::InvalidSignature);
-    }
-    let claims = jwt.into_claims();
-    session::check_claims(&claims, rules, now_ms)?;
-    Ok(claims)
-}
-
-/// B §7.5 `assertOAuthAudienceClaim`: with an audience configured, `aud` must be a non-empty
+/// `@clerk/backend`'s `assertOAuthAudienceClaim`: with an audience configured, `aud` must be a non-empty
 /// string or a non-empty array of non-empty strings, intersecting the configured list.
 fn check_oauth_audience(aud: Option<&Value>, accepted: &[String]) -> Result<(), MachineTokenError> {
     if accepted.is_empty() {
@@ -285,17 +352,12 @@ fn check_oauth_audience(aud: Option<&Value>, accepted: &[String]) -> Result<(), 
         _ => None,
     };
     let Some(values) = values else {
-        return Err(MachineTokenError::Verification(
-            "invalid OAuth audience claim (aud): expected a non-empty string or a non-empty array of non-empty strings"
-                .to_owned(),
-        ));
+        return Err(MachineJwtError::MalformedAudience.into());
     };
     if values.iter().any(|v| accepted.iter().any(|a| a == v)) {
         Ok(())
     } else {
-        Err(MachineTokenError::Verification(
-            "OAuth audience mismatch".to_owned(),
-        ))
+        Err(MachineJwtError::AudienceMismatch.into())
     }
 }
 
@@ -363,82 +425,84 @@ fn oauth_from_jwt(claims: Map<String, Value>) -> MachineAuth {
     }
 }
 
-/// B §7.1–7.3: opaque tokens through the Backend API.
-async fn verify_opaque(
-    inner: &ClerkInner,
-    token: &str,
-    token_type: TokenType,
-) -> Result<MachineAuth, MachineTokenError> {
-    let config = &inner.config;
-    let Some(client) = config.transport.as_ref() else {
-        return Err(MachineTokenError::KeyUnresolved);
-    };
-    let (path, field, bearer) = match token_type {
-        TokenType::M2mToken => (
-            "m2m_tokens/verify",
-            "token",
-            config.machine_secret_key.as_ref().or(config.secret_key.as_ref()),
-        ),
-        TokenType::OAuthToken => (
-            "oauth_applications/access_tokens/verify",
-            "access_token",
-            config.secret_key.as_ref(),
-        ),
-        TokenType::ApiKey | TokenType::SessionToken => {
-            ("api_keys/verify", "secret", config.secret_key.as_ref())
+impl MachineVerifier {
+    /// Opaque tokens, through the Backend API's verify endpoints. These have no version
+    /// segment in their path (`{api_url}/m2m_tokens/verify`, not `/v1/…`), as Clerk serves them.
+    async fn verify_opaque(
+        &self,
+        token: &str,
+        token_type: TokenType,
+    ) -> Result<MachineAuth, MachineTokenError> {
+        let Some(client) = self.transport.as_ref() else {
+            return Err(MachineTokenError::KeyUnresolved);
+        };
+        let (path, field, bearer) = match token_type {
+            TokenType::M2mToken => (
+                "m2m_tokens/verify",
+                "token",
+                self.machine_secret_key.as_ref().or(self.secret_key.as_ref()),
+            ),
+            TokenType::OAuthToken => (
+                "oauth_applications/access_tokens/verify",
+                "access_token",
+                self.secret_key.as_ref(),
+            ),
+            TokenType::ApiKey | TokenType::SessionToken => {
+                ("api_keys/verify", "secret", self.secret_key.as_ref())
+            }
+        };
+        let body = serde_json::to_vec(&serde_json::json!({ field: token }))
+            .map_err(|_| unexpected("encoding", None))?;
+        let url = client.unversioned_url(path);
+        let response = send(client, &url, bearer, body).await?;
+        if response.status == StatusCode::UNAUTHORIZED {
+            return Err(MachineTokenError::SecretKeyInvalid {
+                message: response.error_message(),
+            });
         }
-    };
-    let body =
-        serde_json::to_vec(&serde_json::json!({ field: token })).map_err(|_| unexpected("encoding", None))?;
-    let url = client.unversioned_url(path);
-    let response = send(client, &url, bearer, body).await?;
-    if response.status == StatusCode::UNAUTHORIZED {
-        return Err(MachineTokenError::SecretKeyInvalid {
-            message: response.error_message(),
-        });
+        if response.status == StatusCode::NOT_FOUND {
+            return Err(MachineTokenError::NotFound { token_type });
+        }
+        if !response.status.is_success() {
+            let status = response.status.as_u16();
+            return Err(unexpected(&format!("status {status}"), Some(status)));
+        }
+        let status = Some(response.status.as_u16());
+        if !response.is_json() {
+            return Err(unexpected("the answer is not JSON", status));
+        }
+        let json: Map<String, Value> = serde_json::from_slice(&response.body)
+            .map_err(|_| unexpected("the answer is malformed JSON", status))?;
+        if json.get("revoked").and_then(Value::as_bool) == Some(true) {
+            return Err(MachineTokenError::Revoked { token_type });
+        }
+        if json.get("expired").and_then(Value::as_bool) == Some(true) {
+            return Err(MachineTokenError::Expired { token_type });
+        }
+        let (Some(id), Some(subject)) = (string_claim(&json, "id"), string_claim(&json, "subject")) else {
+            return Err(unexpected("the answer lacks id or subject", status));
+        };
+        if token_type == TokenType::OAuthToken {
+            check_oauth_audience(json.get("aud"), &self.audiences)?;
+        }
+        let claims = json.get("claims").and_then(Value::as_object).cloned();
+        Ok(MachineAuth {
+            token_type,
+            id,
+            subject,
+            scopes: json.get("scopes").map(string_list).unwrap_or_default(),
+            claims: if token_type == TokenType::OAuthToken {
+                None
+            } else {
+                claims
+            },
+            name: (token_type == TokenType::ApiKey)
+                .then(|| string_claim(&json, "name"))
+                .flatten(),
+            client_id: (token_type == TokenType::OAuthToken)
+                .then(|| string_claim(&json, "client_id").unwrap_or_default()),
+        })
     }
-    if response.status == StatusCode::NOT_FOUND {
-        return Err(MachineTokenError::NotFound { token_type });
-    }
-    if !response.status.is_success() {
-        let status = response.status.as_u16();
-        return Err(unexpected(&format!("status {status}"), Some(status)));
-    }
-    let status = Some(response.status.as_u16());
-    if !response.is_json() {
-        return Err(unexpected("the answer is not JSON", status));
-    }
-    let json: Map<String, Value> = serde_json::from_slice(&response.body)
-        .map_err(|_| unexpected("the answer is malformed JSON", status))?;
-    if json.get("revoked").and_then(Value::as_bool) == Some(true) {
-        return Err(MachineTokenError::Revoked { token_type });
-    }
-    if json.get("expired").and_then(Value::as_bool) == Some(true) {
-        return Err(MachineTokenError::Expired { token_type });
-    }
-    let (Some(id), Some(subject)) = (string_claim(&json, "id"), string_claim(&json, "subject")) else {
-        return Err(unexpected("the answer lacks id or subject", status));
-    };
-    if token_type == TokenType::OAuthToken {
-        check_oauth_audience(json.get("aud"), &config.rules.audiences)?;
-    }
-    let claims = json.get("claims").and_then(Value::as_object).cloned();
-    Ok(MachineAuth {
-        token_type,
-        id,
-        subject,
-        scopes: json.get("scopes").map(string_list).unwrap_or_default(),
-        claims: if token_type == TokenType::OAuthToken {
-            None
-        } else {
-            claims
-        },
-        name: (token_type == TokenType::ApiKey)
-            .then(|| string_claim(&json, "name"))
-            .flatten(),
-        client_id: (token_type == TokenType::OAuthToken)
-            .then(|| string_claim(&json, "client_id").unwrap_or_default()),
-    })
 }
 
 async fn send(
@@ -557,7 +621,7 @@ mod tests {
             ),
             (unexpected("status 500", Some(500)), "unexpected-error"),
             (
-                MachineTokenError::Verification("x".into()),
+                MachineTokenError::Verification(MachineJwtError::AudienceMismatch),
                 "token-verification-failed",
             ),
         ];

@@ -1,8 +1,9 @@
 //! What a route requires of its caller ([`Requirement`]) and the pure decision of whether a
 //! [`RequestState`] meets it. Framework-free: the axum adapter and the macro build on it.
 
-use crate::auth::{Auth, RequestState, SignedOutReason};
+use crate::auth::{Auth, RequestState, SessionStatus};
 use crate::authorization::Has;
+use crate::reason::ReasonClass;
 use crate::token::{AcceptsToken, TokenType};
 
 /// What a route requires: which token types it admits, and which `has()` checks a session
@@ -80,25 +81,27 @@ impl Requirement {
         match state.auth() {
             Auth::SignedOut(out) => {
                 let reason = state.reason();
-                let kind = match reason.map(SignedOutReason::reason) {
-                    Some("jwk-remote-failed-to-load" | "unexpected-error") => DenialKind::Unavailable,
-                    Some("secret-key-invalid" | "jwk-failed-to-resolve") => DenialKind::Misconfigured,
-                    _ => DenialKind::Unauthenticated,
+                let kind = match reason.map(|r| r.class()) {
+                    Some(ReasonClass::Unavailable) => DenialKind::Unavailable,
+                    Some(ReasonClass::Misconfigured) => DenialKind::Misconfigured,
+                    Some(ReasonClass::Unauthenticated) | None => DenialKind::Unauthenticated,
                 };
-                let (reason, message) = match reason {
-                    Some(r) => (r.reason(), r.message()),
+                let (reason, message, missing_credential) = match reason {
+                    Some(r) => (r.reason(), r.message(), r.is_missing_credential()),
                     // A valid token of a pending session, treated as signed out.
-                    None if out.session_status() == Some("pending") => (
+                    None if out.status() == Some(SessionStatus::Pending) => (
                         "session-pending",
                         "the session is pending; it is treated as signed out".to_owned(),
+                        false,
                     ),
-                    None => ("session-token-missing", "not signed in".to_owned()),
+                    None => ("session-token-missing", "not signed in".to_owned(), true),
                 };
                 Err(Denial {
                     kind,
                     reason,
                     message,
                     token_type: state.token_type(),
+                    missing_credential,
                 })
             }
             auth => {
@@ -133,6 +136,7 @@ impl Requirement {
                             },
                             message: "the session does not meet this route's requirements".to_owned(),
                             token_type: Some(found),
+                            missing_credential: false,
                         })
                     }
                 }
@@ -163,6 +167,7 @@ pub struct Denial {
     reason: &'static str,
     message: String,
     token_type: Option<TokenType>,
+    missing_credential: bool,
 }
 
 impl Denial {
@@ -175,7 +180,14 @@ impl Denial {
             reason: "token-type-mismatch",
             message: format!("a credential of type {found} is not accepted here"),
             token_type: reported,
+            missing_credential: false,
         }
+    }
+
+    /// Whether the request carried no credential at all: RFC 6750 then asks for a bare
+    /// `WWW-Authenticate: Bearer` challenge, without an error code.
+    pub fn is_missing_credential(&self) -> bool {
+        self.missing_credential
     }
 
     /// The kind of denial.
@@ -204,6 +216,7 @@ impl Denial {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::SignedOutReason;
 
     #[test]
     fn default_is_any_session() {

@@ -3,21 +3,20 @@
 //!
 //! Uses `http` types only; framework adapters build on it.
 
-pub(crate) mod request;
+mod request;
 mod session;
-mod verified;
 
-pub use session::{SessionAuth, SessionClaims};
-pub(crate) use verified::VerifiedSession;
+pub(crate) use request::Authenticator;
+pub use session::{SessionAuth, SessionClaims, SessionStatus};
 
-pub(crate) use request::authenticate;
-
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::authorization::Has;
-use crate::error::SessionVerifyError;
 use crate::machine::{MachineAuth, MachineTokenError};
-use crate::token::TokenType;
+use crate::reason::ReasonClass;
+use crate::token::SessionVerifyError;
+use crate::token::{AcceptsToken, TokenType};
 
 /// Upstream's `AuthStatus`: whether the credential was accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -109,6 +108,27 @@ impl SignedOutReason {
         }
     }
 
+    /// What kind of failure this is, for choosing an answer (401, 503 or 500).
+    pub fn class(&self) -> ReasonClass {
+        match self {
+            SignedOutReason::Token { error, .. } => error.class(),
+            SignedOutReason::Machine { error } => error.class(),
+            SignedOutReason::SessionTokenMissing
+            | SignedOutReason::NoTokenInHeader
+            | SignedOutReason::TokenTypeMismatch { .. }
+            | SignedOutReason::UnusableAuthorizationHeader => ReasonClass::Unauthenticated,
+        }
+    }
+
+    /// Whether the request carried no credential at all (RFC 6750 then asks for a bare
+    /// `WWW-Authenticate: Bearer` challenge, without an error code).
+    pub fn is_missing_credential(&self) -> bool {
+        matches!(
+            self,
+            SignedOutReason::SessionTokenMissing | SignedOutReason::NoTokenInHeader
+        )
+    }
+
     /// A human-readable explanation; never contains the token or a secret.
     pub fn message(&self) -> String {
         match self {
@@ -151,7 +171,7 @@ impl RequestState {
         let auth = if treat_pending_as_signed_out && session.is_pending() {
             Auth::SignedOut(SignedOutAuth {
                 token_type: Some(TokenType::SessionToken),
-                session_status: session.session_status().map(str::to_owned),
+                pending: true,
             })
         } else {
             Auth::Session(Box::new(session))
@@ -180,8 +200,57 @@ impl RequestState {
             token_type,
             auth: Auth::SignedOut(SignedOutAuth {
                 token_type,
-                session_status: None,
+                pending: false,
             }),
+        }
+    }
+
+    /// The state of a request with no credential at all, under `accepts`: upstream's literal
+    /// `No token in header` for a single machine type; a type mismatch for a list without
+    /// session tokens (upstream checks the list first, counting the missing header as a
+    /// session token); `session-token-missing` otherwise.
+    pub(crate) fn no_credential(accepts: &AcceptsToken) -> Self {
+        match accepts {
+            AcceptsToken::One(t) if t.is_machine() => {
+                RequestState::signed_out(SignedOutReason::NoTokenInHeader, Some(*t))
+            }
+            _ if !accepts.accepts(TokenType::SessionToken) => RequestState::signed_out(
+                SignedOutReason::TokenTypeMismatch {
+                    found: TokenType::SessionToken,
+                },
+                None,
+            ),
+            _ => RequestState::signed_out(
+                SignedOutReason::SessionTokenMissing,
+                Some(TokenType::SessionToken),
+            ),
+        }
+    }
+
+    /// This state, decided while accepting other token types, as it would have been decided
+    /// under `accepts`, when that needs no verification; `None` when the request must be
+    /// authenticated again.
+    ///
+    /// The state still answers when the credential was verified, refused for its own faults,
+    /// or of a type `accepts` refuses too; a missing credential gets the answer for `accepts`.
+    /// Only a credential that was never verified because the earlier types refused it, or a
+    /// missing header where `accepts` would also read the session cookie, needs a new
+    /// authentication. The answer borrows `self` when it is this very state.
+    pub fn under(&self, accepts: &AcceptsToken) -> Option<Cow<'_, RequestState>> {
+        use SignedOutReason as R;
+        match &self.reason {
+            None | Some(R::Token { .. } | R::Machine { .. } | R::UnusableAuthorizationHeader) => {
+                Some(Cow::Borrowed(self))
+            }
+            // No header: the cookie was read iff session tokens were accepted before.
+            Some(R::SessionTokenMissing) => Some(Cow::Owned(RequestState::no_credential(accepts))),
+            Some(R::NoTokenInHeader) if !accepts.accepts(TokenType::SessionToken) => {
+                Some(Cow::Owned(RequestState::no_credential(accepts)))
+            }
+            Some(R::TokenTypeMismatch { found }) if !accepts.accepts(*found) => Some(Cow::Owned(
+                RequestState::signed_out(R::TokenTypeMismatch { found: *found }, accepts.mismatch_type()),
+            )),
+            Some(_) => None,
         }
     }
 
@@ -283,7 +352,8 @@ impl Auth {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedOutAuth {
     token_type: Option<TokenType>,
-    session_status: Option<String>,
+    /// A valid token of a pending session, treated as signed out.
+    pending: bool,
 }
 
 impl SignedOutAuth {
@@ -294,6 +364,11 @@ impl SignedOutAuth {
 
     /// `pending` when a pending session was treated as signed out.
     pub fn session_status(&self) -> Option<&str> {
-        self.session_status.as_deref()
+        self.status().map(SessionStatus::as_str)
+    }
+
+    /// [`SessionStatus::Pending`] when a pending session was treated as signed out.
+    pub fn status(&self) -> Option<SessionStatus> {
+        self.pending.then_some(SessionStatus::Pending)
     }
 }

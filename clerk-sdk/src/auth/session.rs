@@ -1,14 +1,14 @@
 //! A verified session ([`SessionAuth`]) and its claims ([`SessionClaims`]), built once per
-//! verification from the payload (B §4), or from the token cache's entry.
+//! verification from the payload, or from the token cache's entry.
 
 use std::sync::{Arc, OnceLock};
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use super::verified::{Field, VerifiedSession};
 use crate::authorization::{self, AuthorizationInput, Has};
 use crate::claims;
+use crate::token_cache::{Field, VerifiedSession};
 
 /// The verified payload of a session token: every claim, unchanged, with typed accessors.
 ///
@@ -80,6 +80,37 @@ impl SessionClaims {
     }
 }
 
+/// A session's status, from its `sts` claim.
+///
+/// Clerk issues tokens for `active` sessions and, when an organization or another task must
+/// still be completed, for `pending` ones (signed out by default, see
+/// [`crate::ClerkConfigBuilder::treat_pending_as_signed_out`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SessionStatus {
+    /// `active`: a signed-in session.
+    Active,
+    /// `pending`: the user still has a task to complete.
+    Pending,
+}
+
+impl SessionStatus {
+    /// The claim's text, `active` or `pending`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SessionStatus::Active => "active",
+            SessionStatus::Pending => "pending",
+        }
+    }
+
+    /// The status a `sts` claim names, if it is one Clerk defines.
+    pub(crate) fn from_claim(sts: &str) -> Option<Self> {
+        [SessionStatus::Active, SessionStatus::Pending]
+            .into_iter()
+            .find(|s| s.as_str() == sts)
+    }
+}
+
 /// A signed-in session: who the user is, their active organization, and `has()`.
 ///
 /// Built without copying the claims. A session from the token cache reads `sub`, `sid`, `sts`,
@@ -111,7 +142,7 @@ impl PartialEq for SessionAuth {
 }
 
 impl SessionAuth {
-    /// Wraps verified claims (B §4.1–4.4). `sub` was checked to be a string. Requests go
+    /// Wraps verified claims. `sub` was checked to be a string. Requests go
     /// through [`SessionAuth::from_verified`]; this is the reference the fuzz targets and tests
     /// compare it with.
     #[cfg(any(test, feature = "__fuzz"))]
@@ -169,9 +200,14 @@ impl SessionAuth {
         self.field(Field::Status)
     }
 
+    /// The session status (`sts`) as a type; `None` when absent or not one Clerk defines.
+    pub fn status(&self) -> Option<SessionStatus> {
+        self.session_status().and_then(SessionStatus::from_claim)
+    }
+
     /// Whether the session is pending (`sts: "pending"`).
     pub fn is_pending(&self) -> bool {
-        self.session_status() == Some("pending")
+        self.status() == Some(SessionStatus::Pending)
     }
 
     /// The actor (`act`) when someone is impersonating the user, as raw JSON.
@@ -181,11 +217,14 @@ impl SessionAuth {
 
     /// Factor verification age (`fva`): minutes since the first and second factor were
     /// verified, `-1` meaning never. `None` when absent or malformed.
+    /// Fractional minutes are rounded down; the reverification check reads the same values
+    /// through the same parser.
     pub fn factor_verification_age(&self) -> Option<[i64; 2]> {
-        match self.claims().get("fva")?.as_array()?.as_slice() {
-            [a, b] => Some([a.as_i64()?, b.as_i64()?]),
-            _ => None,
-        }
+        let (first, second) = authorization::factor_ages(self.claims().get("fva"))?;
+        // Minutes are finite and at least 0, so the cast only drops the fraction.
+        #[expect(clippy::cast_possible_truncation, reason = "finite, non-negative minutes")]
+        let minutes = |age: Option<f64>| age.map_or(-1, |m| m.floor() as i64);
+        Some([minutes(first), minutes(second)])
     }
 
     /// The active organization's id.

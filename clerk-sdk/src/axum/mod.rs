@@ -69,51 +69,26 @@ pub(crate) struct Verified {
     pub(crate) state: std::sync::Arc<crate::RequestState>,
 }
 
-/// Returns the stored outcome if it can answer for `accepts`, else authenticates again with
-/// `accepts` and stores the new outcome.
-///
-/// A stored outcome decided under other accepted types still answers when the credential
-/// was verified, refused for its own faults, absent (the answer for `accepts` follows without
-/// verifying anything), or of a type `accepts` refuses too. Only a credential that was never
-/// verified because the earlier types refused it, or a missing header where `accepts` would
-/// also read the session cookie, is authenticated again.
+/// Returns the stored outcome if it can answer for `accepts` ([`crate::RequestState::under`]),
+/// else authenticates again with `accepts` and stores the new outcome.
 pub(crate) async fn outcome(
     clerk: &crate::Clerk,
     parts: &mut http::request::Parts,
     accepts: &crate::AcceptsToken,
 ) -> std::sync::Arc<crate::RequestState> {
-    use crate::SignedOutReason as R;
-    use crate::TokenType;
+    use std::borrow::Cow;
     use std::sync::Arc;
     if let Some(verified) = parts.extensions.get::<Verified>() {
         if verified.accepts == *accepts {
             return Arc::clone(&verified.state);
         }
-        let derived = match verified.state.reason() {
-            None | Some(R::Token { .. } | R::Machine { .. } | R::UnusableAuthorizationHeader) => {
-                Some(Arc::clone(&verified.state))
-            }
-            // No header: the cookie was read iff session tokens were accepted before.
-            Some(R::SessionTokenMissing) => Some(Arc::new(crate::auth::request::no_credential(accepts))),
-            Some(R::NoTokenInHeader) if !accepts.accepts(TokenType::SessionToken) => {
-                Some(Arc::new(crate::auth::request::no_credential(accepts)))
-            }
-            Some(R::TokenTypeMismatch { found }) if !accepts.accepts(*found) => {
-                Some(Arc::new(crate::RequestState::signed_out(
-                    R::TokenTypeMismatch { found: *found },
-                    accepts.mismatch_type(),
-                )))
-            }
-            Some(_) => None,
-        };
-        if let Some(state) = derived {
-            return state;
+        match verified.state.under(accepts) {
+            Some(Cow::Borrowed(_)) => return Arc::clone(&verified.state),
+            Some(Cow::Owned(state)) => return Arc::new(state),
+            None => {}
         }
     }
-    let state = match clerk.authenticate_request_with(&parts.headers, accepts).await {
-        Ok(state) => Arc::new(state),
-        Err(never) => match never {},
-    };
+    let state = Arc::new(clerk.authenticate_request_with(&parts.headers, accepts).await);
     parts.extensions.insert(Verified {
         accepts: accepts.clone(),
         state: Arc::clone(&state),

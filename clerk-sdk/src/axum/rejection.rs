@@ -121,12 +121,8 @@ impl IntoResponse for ClerkRejection {
         if !self.public_message().is_empty() {
             headers.insert("x-clerk-auth-message", header_text(self.public_message()));
         }
-        let no_credential = matches!(
-            self.denial.reason(),
-            "session-token-missing" | "No token in header"
-        );
         let challenge = match self.denial.kind() {
-            DenialKind::Unauthenticated if no_credential => Some("Bearer".to_owned()),
+            DenialKind::Unauthenticated if self.denial.is_missing_credential() => Some("Bearer".to_owned()),
             DenialKind::Unauthenticated | DenialKind::Forbidden => Some(format!(
                 "Bearer error=\"{}\", error_description=\"{}\"",
                 self.error_code(),

@@ -19,7 +19,7 @@
 //!
 //! let mut request = http::Request::new(());
 //! request.headers_mut().insert("authorization", format!("Bearer {token}").parse()?);
-//! let state = clerk.authenticate_request(&request).await?;
+//! let state = clerk.authenticate_request(&request).await;
 //! let session = state.auth().session().ok_or("signed out")?;
 //! assert_eq!(session.user_id(), "user_123");
 //! assert!(session.has(&Has::role("org:admin")));

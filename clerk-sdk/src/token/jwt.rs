@@ -7,7 +7,6 @@
 use base64::Engine as _;
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
@@ -75,7 +74,6 @@ pub(crate) struct DecodedJwt<'a> {
     /// The payload's JSON text.
     payload: String,
     scan: PayloadScan,
-    claims: OnceLock<Map<String, Value>>,
     signature: Vec<u8>,
 }
 
@@ -103,7 +101,6 @@ impl<'a> DecodedJwt<'a> {
             header,
             payload,
             scan,
-            claims: OnceLock::new(),
             signature,
         })
     }
@@ -123,9 +120,10 @@ impl<'a> DecodedJwt<'a> {
         &self.scan.registered
     }
 
-    /// The decoded payload, parsed into a map on first use.
-    pub(crate) fn claims(&self) -> &Map<String, Value> {
-        self.claims.get_or_init(|| parse_validated(&self.payload))
+    /// The decoded payload, parsed into a map.
+    #[cfg(any(test, feature = "__fuzz"))]
+    pub(crate) fn claims(&self) -> Map<String, Value> {
+        parse_validated(&self.payload)
     }
 
     /// Takes the whole decoded header and the payload out.
@@ -136,10 +134,7 @@ impl<'a> DecodedJwt<'a> {
 
     /// Takes the decoded payload out as a map.
     pub(crate) fn into_claims(self) -> Map<String, Value> {
-        match self.claims.into_inner() {
-            Some(claims) => claims,
-            None => parse_validated(&self.payload),
-        }
+        parse_validated(&self.payload)
     }
 
     /// Takes the payload's JSON text and what the scan found out.

@@ -1,8 +1,9 @@
-//! Token types, their stable wire names, and detection of which type a credential is (B §6.5).
+//! Token types, their stable wire names, and detection of which type a credential is.
 //!
 //! Owns no I/O and no verification: `session.rs` verifies session JWTs, `extract.rs` pulls the
 //! raw credential out of a request, `jwt.rs` splits and decodes the compact form.
 
+mod error;
 pub(crate) mod extract;
 pub(crate) mod jwt;
 pub(crate) mod payload;
@@ -10,6 +11,8 @@ pub(crate) mod session;
 
 use std::fmt;
 use std::str::FromStr;
+
+pub use error::SessionVerifyError;
 
 /// The kind of credential a request carries.
 ///
@@ -160,7 +163,7 @@ pub(crate) const MACHINE_SUBJECT_PREFIX: &str = "mch_";
 /// `typ` values of OAuth access-token JWTs.
 pub(crate) const OAUTH_JWT_TYPES: [&str; 2] = ["at+jwt", "application/at+jwt"];
 
-/// JWT category header (`cat`) values (B §1).
+/// JWT category header (`cat`) values Clerk stamps on the JWTs it issues.
 pub(crate) mod category {
     /// A session token.
     pub(crate) const SESSION: &str = "cl_B7d4PD111AAA";
@@ -207,7 +210,7 @@ pub(crate) fn is_jwt_format(token: &str) -> bool {
     parts == 3
 }
 
-/// Machine type of a decoded JWT (B §6.5): an `mch_` subject is M2M (checked first), an OAuth
+/// Machine type of a decoded JWT: an `mch_` subject is M2M (checked first), an OAuth
 /// `typ` is OAuth.
 pub(crate) fn machine_jwt_type(jwt: &jwt::DecodedJwt<'_>) -> Option<TokenType> {
     let sub_is_machine = jwt
@@ -226,19 +229,28 @@ pub(crate) fn machine_jwt_type(jwt: &jwt::DecodedJwt<'_>) -> Option<TokenType> {
     typ_is_oauth.then_some(TokenType::OAuthToken)
 }
 
-/// The type a raw credential claims to be, without verifying anything (B §6.5): opaque machine
-/// prefixes, then machine JWTs (only for strictly JWT-formatted tokens), else a session token.
+/// The type a raw credential claims to be, without verifying anything: opaque machine
+/// prefixes (`mt_`, `oat_`, `ak_`), then machine JWTs (an `mch_` subject, or an OAuth `typ`;
+/// only for strictly JWT-formatted tokens), else a session token. Clerk's SDKs use the same
+/// rule, so a credential is routed to the same verifier.
 pub fn detect_token_type(token: &str) -> TokenType {
+    let decoded = (opaque_machine_type(token).is_none() && is_jwt_format(token))
+        .then(|| jwt::DecodedJwt::decode(token).ok())
+        .flatten();
+    detect_decoded(token, decoded.as_ref())
+}
+
+/// [`detect_token_type`] for a token already decoded (or not decodable: `None`), so that a
+/// request decodes its credential once for detection and verification.
+pub(crate) fn detect_decoded(token: &str, decoded: Option<&jwt::DecodedJwt<'_>>) -> TokenType {
     if let Some(t) = opaque_machine_type(token) {
         return t;
     }
-    if is_jwt_format(token)
-        && let Ok(decoded) = jwt::DecodedJwt::decode(token)
-        && let Some(t) = machine_jwt_type(&decoded)
-    {
-        return t;
-    }
-    TokenType::SessionToken
+    // The strict format check scans the whole token: run it only for the rare machine JWT.
+    decoded
+        .and_then(machine_jwt_type)
+        .filter(|_| is_jwt_format(token))
+        .unwrap_or(TokenType::SessionToken)
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Session JWT verification in upstream's order (B §2.1) with our decisions (Part A items 2, 7):
+//! Session JWT verification in `@clerk/backend`'s order, RS256 only and with a strict audience:
 //! decode → category gate → key → `typ` → `alg` (RS256 only) → signature → `sub` → `aud` →
 //! `azp` → `iss` → `exp` → `nbf` → `iat`.
 //!
@@ -9,9 +9,9 @@
 use serde_json::{Map, Value};
 
 use super::category;
+use super::error::SessionVerifyError;
 use super::jwt::{DecodedJwt, MalformedToken};
 use super::payload::{PayloadScan, Registered};
-use crate::error::SessionVerifyError;
 use crate::jwt_key::JwtKey;
 
 /// The claim checks a session token must pass, fixed when the config is built.
@@ -27,7 +27,7 @@ pub(crate) struct SessionRules {
     pub(crate) clock_skew_ms: u64,
 }
 
-/// Steps 1–2: decodes the token and refuses the M2M category before any key is looked up.
+/// Decodes the token and refuses the M2M category before any key is looked up.
 pub(crate) fn decode_session_token(token: &str) -> Result<DecodedJwt<'_>, SessionVerifyError> {
     let jwt = DecodedJwt::decode(token).map_err(SessionVerifyError::Malformed)?;
     if jwt.header().cat.as_deref() == Some(category::M2M) {
@@ -78,7 +78,8 @@ pub(crate) struct VerifiedPayload {
     pub(crate) times: TimeClaims,
 }
 
-/// Steps 4.1–4.10 with the resolved key; returns the verified payload.
+/// Every check after key resolution (`typ`, `alg`, signature, then the claims); returns the
+/// verified payload.
 pub(crate) fn verify_decoded(
     jwt: DecodedJwt<'_>,
     key: &JwtKey,
@@ -89,18 +90,25 @@ pub(crate) fn verify_decoded(
     if header.typ_not_string || header.typ.as_deref().is_some_and(|t| t != "JWT") {
         return Err(SessionVerifyError::InvalidType);
     }
-    if header.alg.as_deref() != Some("RS256") {
-        return Err(SessionVerifyError::InvalidAlgorithm);
-    }
-    if !key.verify_rs256(jwt.signing_input().as_bytes(), jwt.signature()) {
-        return Err(SessionVerifyError::InvalidSignature);
-    }
+    check_signature(&jwt, key)?;
     let times = check_claims(jwt.registered(), rules, now_ms)?;
     let (text, scan) = jwt.into_payload();
     Ok(VerifiedPayload { text, scan, times })
 }
 
-/// The claim checks of B §2.1 steps 4.4–4.10, after the signature held.
+/// The algorithm (RS256 only) and the signature with `key`: the step every Clerk-signed JWT
+/// passes before any claim is read, so a forged token learns nothing about its claims.
+pub(crate) fn check_signature(jwt: &DecodedJwt<'_>, key: &JwtKey) -> Result<(), SessionVerifyError> {
+    if jwt.header().alg.as_deref() != Some("RS256") {
+        return Err(SessionVerifyError::InvalidAlgorithm);
+    }
+    if !key.verify_rs256(jwt.signing_input().as_bytes(), jwt.signature()) {
+        return Err(SessionVerifyError::InvalidSignature);
+    }
+    Ok(())
+}
+
+/// The claim checks, in `@clerk/backend`'s order, after the signature held.
 pub(crate) fn check_claims(
     claims: &impl ClaimSource,
     rules: &SessionRules,
@@ -199,8 +207,9 @@ fn time_claim(claims: &impl ClaimSource, claim: &'static str) -> Result<Option<f
     }
 }
 
-/// Strict audience (Part A item 7): `aud` must be a string in the list, or an array with at
-/// least one string in the list. Any other shape fails.
+/// Strict audience: `aud` must be a string in the list, or an array with at least one string in
+/// the list. Any other shape fails (`@clerk/backend` lets a missing or oddly shaped `aud` pass,
+/// which would make the audience setting easy to bypass).
 fn audience_matches(aud: Option<&Value>, accepted: &[String]) -> bool {
     let accepted = |a: &str| !a.is_empty() && accepted.iter().any(|x| x == a);
     match aud {

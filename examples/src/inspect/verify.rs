@@ -23,9 +23,7 @@ pub(super) fn run(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<(), Error
         .enable_all()
         .build()
         .map_err(|e| Error::Internal(format!("cannot start the async runtime: {e}")))?;
-    let state = runtime
-        .block_on(clerk.authenticate_request(&request))
-        .map_err(|e| Error::Config(format!("{e} (reason: {})", e.reason())))?;
+    let state = runtime.block_on(clerk.authenticate_request(&request));
     output::write(stdout, &output::verify(&state, &args.has))
 }
 

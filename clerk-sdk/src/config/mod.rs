@@ -7,15 +7,17 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::transport::Transport;
 use crate::clock::{Clock, SystemClock};
-use crate::error::ConfigError;
+use crate::transport::Transport;
+mod error;
+
 use crate::jwks::JwksPolicy;
 use crate::jwt_key::JwtKey;
 use crate::publishable_key::PublishableKey;
 use crate::secret::SecretKey;
 use crate::token::session::SessionRules;
 use crate::token::{AcceptsToken, TokenType};
+pub use error::ConfigError;
 
 /// Clerk's Backend API, the default [`ClerkConfigBuilder::api_url`].
 pub const DEFAULT_API_URL: &str = "https://api.clerk.com";

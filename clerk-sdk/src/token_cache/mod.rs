@@ -1,6 +1,6 @@
 //! The verified-token cache: a bounded map from the SHA-256 of a session token to the
 //! [`VerifiedSession`] it verified to, so a token sent with many requests has its signature
-//! checked once (Part A difference 16 in the crate docs).
+//! checked once (`@clerk/backend` verifies every request).
 //!
 //! What keeps it sound:
 //! - only tokens that passed every check enter, and only from `authenticate_request` (whose
@@ -23,7 +23,9 @@ use std::sync::Arc;
 use aws_lc_rs::digest;
 use quick_cache::sync::Cache;
 
-use crate::auth::VerifiedSession;
+mod entry;
+
+pub(crate) use entry::{Field, VerifiedSession};
 
 /// The SHA-256 of a token's text without trailing `=`.
 ///

@@ -1,5 +1,5 @@
 //! [`VerifiedSession`]: the compact form of a verified session token that the token cache keeps
-//! and that [`super::SessionAuth`] reads its common fields from without parsing JSON.
+//! and that `SessionAuth` reads its common fields from without parsing JSON.
 //!
 //! Why this shape: a payload parsed into a `serde_json::Map` costs about 3 KB of heap for a
 //! 440-byte payload, and parsing it again costs about 1.7 µs, longer than a whole cache hit. So

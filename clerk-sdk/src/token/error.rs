@@ -1,14 +1,13 @@
-//! One error enum per boundary: [`ConfigError`] when a config is built, [`SessionVerifyError`]
-//! when a session token is checked, [`AuthError`] when a request cannot be decided at all.
+//! [`SessionVerifyError`]: why a session token was refused, raised by [`super::session`].
 //!
-//! Every enum has `reason()`, a stable kebab-case string from Clerk's backend vocabulary
-//! (`@clerk/backend` `TokenVerificationErrorReason`). Changing one is a breaking change; the
-//! table test at the bottom pins them. No variant carries token text or a secret.
+//! `reason()` is the stable kebab-case string of Clerk's backend vocabulary (`@clerk/backend`'s
+//! `TokenVerificationErrorReason`); changing one is a breaking change, and the table test at the
+//! bottom pins them. `class()` says what kind of failure it is, for callers that choose an
+//! answer. No variant carries token text or a secret.
 
+use super::jwt::MalformedToken;
 use crate::jwks::JwksError;
-use crate::jwt_key::JwtKeyError;
-use crate::publishable_key::PublishableKeyError;
-use crate::token::jwt::MalformedToken;
+use crate::reason::ReasonClass;
 
 /// Why a session token was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -106,97 +105,28 @@ impl SessionVerifyError {
             SessionVerifyError::Jwks(e) => e.reason(),
         }
     }
-}
 
-/// A configuration value is missing or invalid. Built once, by [`crate::ClerkConfigBuilder::build`].
-///
-/// Names the setting at fault; never echoes a secret.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ConfigError {
-    /// The JWT key (`CLERK_JWT_KEY`) could not be used.
-    #[error("jwt_key (CLERK_JWT_KEY): {0}")]
-    JwtKey(#[source] JwtKeyError),
-    /// The publishable key (`CLERK_PUBLISHABLE_KEY`) is not valid.
-    #[error("publishable_key (CLERK_PUBLISHABLE_KEY): {0}")]
-    PublishableKey(#[source] PublishableKeyError),
-    /// The secret key (`CLERK_SECRET_KEY`) is set but empty.
-    #[error("secret_key (CLERK_SECRET_KEY) is empty")]
-    EmptySecretKey,
-    /// No way to verify session tokens: neither a JWT key nor a secret key was given.
-    #[error(
-        "no key to verify session tokens with: set jwt_key (CLERK_JWT_KEY) or secret_key (CLERK_SECRET_KEY)"
-    )]
-    NoVerificationKey,
-    /// The HTTP client for Backend API calls could not be created (TLS initialisation).
-    #[error("the HTTP client for Backend API calls could not be created")]
-    HttpClient,
-    /// A machine token type is accepted but no key can call its verify endpoint.
-    #[error("accepts: {0} credentials need secret_key (CLERK_SECRET_KEY){hint}", hint = machine_key_hint(*.0))]
-    MachineTokensNeedSecretKey(crate::TokenType),
-    /// `accepts` lists no token type.
-    #[error("accepts: the list of accepted token types is empty")]
-    EmptyAccepts,
-    /// The API URL is not an absolute http(s) URL.
-    #[error("api_url (CLERK_API_URL) must be an absolute http:// or https:// URL")]
-    InvalidApiUrl,
-    /// The API version is empty or not a single path segment.
-    #[error("api_version (CLERK_API_VERSION) must be a non-empty path segment such as v1")]
-    InvalidApiVersion,
-    /// `issuer_from_publishable_key` was asked for without a publishable key.
-    #[error("issuer: pinning to the Frontend API needs publishable_key (CLERK_PUBLISHABLE_KEY)")]
-    IssuerNeedsPublishableKey,
-    /// An environment variable is not valid Unicode.
-    #[error("environment variable {0} is not valid Unicode")]
-    EnvNotUnicode(&'static str),
-    /// A value in a list setting is empty.
-    #[error("{0}: list contains an empty value")]
-    EmptyListValue(&'static str),
-}
-
-fn machine_key_hint(t: crate::TokenType) -> &'static str {
-    if t == crate::TokenType::M2mToken {
-        " or machine_secret_key (CLERK_MACHINE_SECRET_KEY)"
-    } else {
-        ""
-    }
-}
-
-impl ConfigError {
-    /// A stable kebab-case reason string.
-    pub fn reason(&self) -> &'static str {
+    /// What kind of failure this is: no key configured is the server's fault, keys that
+    /// cannot be fetched are an outage (or a refused secret key), everything else is the
+    /// token's fault.
+    pub fn class(&self) -> ReasonClass {
         match self {
-            ConfigError::JwtKey(e) => e.reason(),
-            ConfigError::PublishableKey(e) => e.reason(),
-            ConfigError::EmptySecretKey => "secret-key-empty",
-            ConfigError::NoVerificationKey => "jwk-failed-to-resolve",
-            ConfigError::HttpClient => "http-client-unavailable",
-            ConfigError::MachineTokensNeedSecretKey(_) => "secret-key-missing",
-            ConfigError::EmptyAccepts => "accepts-empty",
-            ConfigError::InvalidApiUrl => "api-url-invalid",
-            ConfigError::InvalidApiVersion => "api-version-invalid",
-            ConfigError::IssuerNeedsPublishableKey => "issuer-needs-publishable-key",
-            ConfigError::EnvNotUnicode(_) => "env-not-unicode",
-            ConfigError::EmptyListValue(_) => "config-list-empty-value",
+            SessionVerifyError::KeyUnresolved => ReasonClass::Misconfigured,
+            SessionVerifyError::Jwks(e) => e.class(),
+            SessionVerifyError::Malformed(_)
+            | SessionVerifyError::InvalidCategory
+            | SessionVerifyError::InvalidType
+            | SessionVerifyError::InvalidAlgorithm
+            | SessionVerifyError::InvalidSignature
+            | SessionVerifyError::MissingSubject
+            | SessionVerifyError::InvalidAudience
+            | SessionVerifyError::InvalidAuthorizedParty { .. }
+            | SessionVerifyError::InvalidIssuer { .. }
+            | SessionVerifyError::InvalidTimeClaim { .. }
+            | SessionVerifyError::Expired { .. }
+            | SessionVerifyError::NotActiveYet { .. }
+            | SessionVerifyError::IssuedInTheFuture { .. } => ReasonClass::Unauthenticated,
         }
-    }
-}
-
-/// A request could not be decided because of a configuration or infrastructure fault.
-///
-/// A bad or missing credential is never an `AuthError`: it is a signed-out
-/// [`crate::RequestState`] with a reason. Unreachable keys are a signed-out state too
-/// (`jwk-remote-failed-to-load`, as upstream), so that a handler can answer 503 from the
-/// reason. Configuration is validated when it is built, so this version never produces an
-/// `AuthError`; the type is kept so that new infrastructure faults are not a breaking change.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum AuthError {}
-
-impl AuthError {
-    /// A stable kebab-case reason string.
-    pub fn reason(&self) -> &'static str {
-        match *self {}
     }
 }
 

@@ -96,6 +96,7 @@ impl Clerk {
                 client.clone(),
                 secret.clone(),
                 config.jwks_policy.clone(),
+                config.clock.clone(),
             ))),
             _ => None,
         };

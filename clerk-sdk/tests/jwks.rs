@@ -152,6 +152,42 @@ async fn unknown_kid_refetches_once_per_window() {
 }
 
 #[tokio::test]
+async fn the_ttl_refreshes_the_set() {
+    let mock = mock_with(&[keys(), other_keys()]).await;
+    let clock = fixed_now();
+    let ttl_ms = 300_000;
+    let clerk = clerk_on(
+        &mock,
+        JwksPolicy::default().ttl(Duration::from_millis(ttl_ms)),
+        &clock,
+    );
+    let long = |k: &TestKeys| {
+        k.session("u")
+            .lifetime(Duration::from_secs(3_600))
+            .sign()
+            .unwrap()
+    };
+    let (removed, kept) = (long(keys()), long(other_keys()));
+    assert!(state(&clerk, &removed).await.is_authenticated());
+    assert!(state(&clerk, &kept).await.is_authenticated());
+
+    // Clerk stops publishing a key: it verifies until the TTL runs out, and not after.
+    mock.set_keys(&[other_keys()]);
+    clock.advance(ttl_ms - 1);
+    assert!(state(&clerk, &removed).await.is_authenticated());
+    assert_eq!(mock.requests(Endpoint::Jwks), 1);
+    clock.advance(1);
+    assert_eq!(
+        state(&clerk, &removed).await.reason_str(),
+        Some("jwk-kid-mismatch")
+    );
+    // At least the refresh; today 3, because the token cache's re-check refreshes the set and
+    // the full verification that follows then makes the unknown kid's first refetch.
+    assert!(mock.requests(Endpoint::Jwks) >= 2, "the TTL refreshed the set");
+    assert!(state(&clerk, &kept).await.is_authenticated());
+}
+
+#[tokio::test]
 async fn outage_after_warm_up_uses_stale_keys_then_fails_closed() {
     let mock = mock_with(&[keys()]).await;
     let policy = JwksPolicy::default()
@@ -331,4 +367,6 @@ async fn verify_token_uses_the_jwks_too() {
         clerk.verify_token(&missing_kid).await.unwrap_err().reason(),
         "jwk-kid-mismatch"
     );
+    // A token without a kid can never match, so it costs no fetch.
+    assert_eq!(mock.requests(Endpoint::Jwks), 1);
 }

@@ -1,17 +1,44 @@
 //! Signing keys fetched from the Backend API (`GET {api_url}/{version}/jwks`), cached per
-//! [`crate::Clerk`] and built to survive outages and floods (Part A item 8):
+//! [`crate::Clerk`]. Verification must keep working when Clerk's API is slow or down, and a
+//! flood of forged tokens must not turn into a flood of API calls, so the cache has:
 //!
-//! - a hard TTL (5 min), after which keys are refreshed;
+//! - a hard TTL (5 min), after which keys are refreshed, so that a rotation or revocation on
+//!   Clerk's side reaches this process within minutes;
 //! - single-flight: concurrent requests that need keys share one fetch;
-//! - an unknown `kid` triggers at most one refetch per throttle window (30 s);
-//! - after a failed fetch, a backoff (5 s) during which no fetch is attempted;
-//! - stale-while-error: the last good keys keep verifying for up to 1 h while refreshes fail;
+//! - an unknown `kid` triggers at most one refetch per throttle window (30 s): a new key is
+//!   picked up right away, but `kid`s an attacker makes up cost one request per window;
+//! - after a failed fetch, a backoff (5 s) during which no fetch is attempted, so that an
+//!   outage is not made worse by every request retrying it;
+//! - stale-while-error: the last good keys keep verifying for up to 1 h while refreshes fail,
+//!   and never after that (fail closed), so an outage is survived but a key Clerk has since
+//!   rotated away cannot verify indefinitely;
 //! - connect and total timeouts (5 s); retries only for network errors, 5xx and 429
-//!   (`Retry-After` honoured within the budget), never for 401.
+//!   (`Retry-After` honoured within the budget), never for 401, which retrying cannot fix.
 //!
-//! The hot path (known `kid`, fresh cache) is one lock-free `ArcSwap` load. No lock is held
-//! across network I/O: the fetch runs in its own task and publishes a new snapshot. This module
-//! never reads claims.
+//! # Time
+//!
+//! Every cache decision is a pure function of the current snapshot, the injected [`Clock`]'s
+//! reading (milliseconds since the epoch, the clock every other time check of this crate
+//! reads) and the [`JwksPolicy`]: `decide` before a fetch and `answer` after one (or instead
+//! of one). Tests therefore move a [`crate::FixedClock`] instead of sleeping, and the
+//! table in this module's tests pins every branch.
+//!
+//! A reading earlier than a recorded one (the clock was set back) is outside every window: the
+//! age of what was recorded cannot be known, so it is treated as the worst case for each
+//! window. The keys count as expired (one refresh, which re-anchors them to the new reading)
+//! and not usable as stale keys (fail closed if that refresh fails); the backoff and the
+//! unknown-`kid` throttle count as over (at most one fetch each, which re-anchors them). Taking
+//! such a reading as "no time has passed" instead would keep keys fresh, and stale keys usable,
+//! for as long as the clock was set back by: the stale window would no longer bound key use.
+//!
+//! The fetch itself is different: its total budget and retry delays bound real time spent on
+//! network I/O, so they run on tokio's monotonic timer, as the HTTP client's own timeouts do.
+//! The injected clock is the wrong input there: a [`crate::FixedClock`] never moves, so a
+//! deadline read from it would never pass, and a wall clock set back would stretch one.
+//!
+//! The hot path (known `kid`, fresh cache) is one lock-free `ArcSwap` load and a clock reading.
+//! No lock is held across network I/O: the fetch runs in its own task and publishes a new
+//! snapshot. This module never reads claims.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -24,8 +51,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use futures_util::FutureExt as _;
 use futures_util::future::{BoxFuture, Shared};
 use http::{Method, StatusCode};
-use tokio::time::Instant;
 
+use crate::clock::Clock;
 use crate::jwt_key::JwtKey;
 use crate::reason::ReasonClass;
 use crate::secret::SecretKey;
@@ -199,16 +226,152 @@ impl JwksError {
     }
 }
 
-/// One immutable view of the cache; replaced whole on every change.
+/// One immutable view of the cache; replaced whole on every change. Times are readings of the
+/// injected [`Clock`], in milliseconds since the epoch.
 #[derive(Debug, Clone, Default)]
 struct Snapshot {
     keys: HashMap<String, JwtKey>,
     /// When the current keys were fetched.
-    fetched_at: Option<Instant>,
-    /// The last failed fetch, cleared by a successful one.
-    failure: Option<(Instant, JwksError)>,
+    fetched_at_ms: Option<u64>,
+    /// The last failed fetch (when it ended, and why), cleared by a successful one.
+    failure: Option<(u64, JwksError)>,
     /// When an unknown `kid` last caused a refetch.
-    kid_refetch_at: Option<Instant>,
+    kid_refetch_at_ms: Option<u64>,
+}
+
+impl Snapshot {
+    /// This snapshot once a fetch that ended at `now_ms` is published.
+    fn after_fetch(&self, outcome: &Result<HashMap<String, JwtKey>, JwksError>, now_ms: u64) -> Snapshot {
+        let mut next = self.clone();
+        match outcome {
+            Ok(keys) => {
+                // An unchanged key keeps its identity, so the token cache's entries verified
+                // with it stay valid across refreshes.
+                next.keys = keys
+                    .iter()
+                    .map(|(kid, key)| match self.keys.get(kid) {
+                        Some(old) if old.same_material(key) => (kid.clone(), old.clone()),
+                        _ => (kid.clone(), key.clone()),
+                    })
+                    .collect();
+                next.fetched_at_ms = Some(now_ms);
+                next.failure = None;
+            }
+            // The keys stay: they may still verify inside the stale window.
+            Err(e) => next.failure = Some((now_ms, e.clone())),
+        }
+        next
+    }
+
+    /// This snapshot once an unknown `kid` starts a refetch at `now_ms`.
+    fn with_kid_refetch(&self, now_ms: u64) -> Snapshot {
+        Snapshot {
+            kid_refetch_at_ms: Some(now_ms),
+            ..self.clone()
+        }
+    }
+}
+
+/// Why a fetch was started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Trigger {
+    /// No keys yet, or the TTL has run out. Not throttled: this is the routine refresh.
+    Expired,
+    /// The keys are fresh but lack the token's `kid`, as after a rotation. Throttled, since
+    /// anyone can send a token with a made-up `kid`.
+    UnknownKid,
+}
+
+/// What to do for one key lookup, from [`decide`].
+#[derive(Debug)]
+enum Decision {
+    /// The keys are fresh and hold the `kid`: this key, no fetch.
+    Use(JwtKey),
+    /// Fetch (or join the fetch in flight), then [`answer`] from the snapshot it published.
+    Fetch(Trigger),
+    /// No fetch may be made now (no `kid`, throttled, or backing off): this is the answer,
+    /// from the snapshot as it stands.
+    Answer(Result<JwtKey, JwksError>),
+}
+
+/// A policy duration in milliseconds, the clock's resolution (sub-millisecond parts are
+/// dropped; a duration beyond `u64` milliseconds is forever).
+fn ms(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Whether `now_ms` lies less than `window` after `since_ms`.
+///
+/// A reading before `since_ms` (the clock was set back) is outside the window: how long ago
+/// `since_ms` was cannot be known, and each window's worst case is to count it as over (see
+/// the module doc). No arithmetic here can overflow.
+fn within(now_ms: u64, since_ms: u64, window: Duration) -> bool {
+    now_ms
+        .checked_sub(since_ms)
+        .is_some_and(|elapsed| elapsed < ms(window))
+}
+
+/// The key lookup's first step, before any fetch.
+fn decide(snapshot: &Snapshot, kid: Option<&str>, now_ms: u64, policy: &JwksPolicy) -> Decision {
+    // Clerk's tokens always carry a kid; one without can never match, and must not cost a fetch.
+    let Some(kid) = kid else {
+        return Decision::Answer(Err(missing_kid()));
+    };
+    let fresh = snapshot
+        .fetched_at_ms
+        .is_some_and(|t| within(now_ms, t, policy.ttl));
+    if fresh && let Some(key) = snapshot.keys.get(kid) {
+        return Decision::Use(key.clone());
+    }
+    let backing_off = snapshot
+        .failure
+        .as_ref()
+        .is_some_and(|(at, _)| within(now_ms, *at, policy.failure_backoff));
+    let trigger = if fresh {
+        Trigger::UnknownKid
+    } else {
+        Trigger::Expired
+    };
+    let throttled = trigger == Trigger::UnknownKid
+        && snapshot
+            .kid_refetch_at_ms
+            .is_some_and(|t| within(now_ms, t, policy.unknown_kid_interval));
+    if backing_off || throttled {
+        Decision::Answer(answer(snapshot, Some(kid), now_ms, policy))
+    } else {
+        Decision::Fetch(trigger)
+    }
+}
+
+/// The key lookup's answer from `snapshot` without fetching: after a refresh, or when
+/// [`decide`] allows none. Keys verify for the stale window (at least the TTL) after the last
+/// successful fetch, and never after it.
+fn answer(
+    snapshot: &Snapshot,
+    kid: Option<&str>,
+    now_ms: u64,
+    policy: &JwksPolicy,
+) -> Result<JwtKey, JwksError> {
+    let Some(kid) = kid else {
+        return Err(missing_kid());
+    };
+    let usable = snapshot
+        .fetched_at_ms
+        .is_some_and(|t| within(now_ms, t, policy.stale_window.max(policy.ttl)));
+    if usable && let Some(key) = snapshot.keys.get(kid) {
+        return Ok(key.clone());
+    }
+    match &snapshot.failure {
+        // Keys could not be had: say why, rather than blaming the token's kid.
+        Some((_, error)) => Err(error.clone()),
+        None => Err(JwksError::kid_not_found(kid)),
+    }
+}
+
+/// The error for a token without a `kid`, worded as `@clerk/backend` words it (JavaScript
+/// prints the missing value as `undefined`).
+fn missing_kid() -> JwksError {
+    JwksError::kid_not_found("undefined")
 }
 
 type InFlight = Shared<BoxFuture<'static, ()>>;
@@ -218,6 +381,9 @@ pub(crate) struct JwksCache {
     client: Transport,
     secret_key: SecretKey,
     policy: JwksPolicy,
+    /// The clock every cache decision reads; the config's, so that it agrees with the token
+    /// time checks and tests can move it.
+    clock: Arc<dyn Clock>,
     state: ArcSwap<Snapshot>,
     in_flight: Mutex<Option<InFlight>>,
 }
@@ -228,24 +394,24 @@ impl fmt::Debug for JwksCache {
         f.debug_struct("JwksCache")
             .field("client", &self.client)
             .field("policy", &self.policy)
+            .field("clock", &self.clock)
             .field("kids", &snapshot.keys.keys().collect::<Vec<_>>())
             .finish_non_exhaustive()
     }
 }
 
-/// Why a fetch was started.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Trigger {
-    Expired,
-    UnknownKid,
-}
-
 impl JwksCache {
-    pub(crate) fn new(client: Transport, secret_key: SecretKey, policy: JwksPolicy) -> Self {
+    pub(crate) fn new(
+        client: Transport,
+        secret_key: SecretKey,
+        policy: JwksPolicy,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         JwksCache {
             client,
             secret_key,
             policy,
+            clock,
             state: ArcSwap::from_pointee(Snapshot::default()),
             in_flight: Mutex::new(None),
         }
@@ -253,53 +419,13 @@ impl JwksCache {
 
     /// The key for `kid`, fetching or refreshing the set as the policy allows.
     pub(crate) async fn key_for(self: &Arc<Self>, kid: Option<&str>) -> Result<JwtKey, JwksError> {
-        // Clerk's tokens always carry a kid; one without can never match, and must not cost a fetch.
-        let Some(kid) = kid else {
-            return Err(JwksError::kid_not_found("undefined"));
+        let trigger = match decide(&self.state.load(), kid, self.clock.now_ms(), &self.policy) {
+            Decision::Use(key) => return Ok(key),
+            Decision::Answer(answer) => return answer,
+            Decision::Fetch(trigger) => trigger,
         };
-        let now = Instant::now();
-        let snapshot = self.state.load();
-        let fresh = snapshot
-            .fetched_at
-            .is_some_and(|t| now.duration_since(t) < self.policy.ttl);
-        if fresh && let Some(key) = snapshot.keys.get(kid) {
-            return Ok(key.clone());
-        }
-        let backing_off = snapshot
-            .failure
-            .as_ref()
-            .is_some_and(|(at, _)| now.duration_since(*at) < self.policy.failure_backoff);
-        let trigger = if fresh {
-            Trigger::UnknownKid
-        } else {
-            Trigger::Expired
-        };
-        let throttled = trigger == Trigger::UnknownKid
-            && snapshot
-                .kid_refetch_at
-                .is_some_and(|t| now.duration_since(t) < self.policy.unknown_kid_interval);
-        if !backing_off && !throttled {
-            drop(snapshot);
-            self.refresh(trigger).await;
-        }
-        self.lookup_after_refresh(kid)
-    }
-
-    /// Decides from the current snapshot, after a refresh or instead of one.
-    fn lookup_after_refresh(&self, kid: &str) -> Result<JwtKey, JwksError> {
-        let now = Instant::now();
-        let snapshot = self.state.load();
-        let usable = snapshot
-            .fetched_at
-            .is_some_and(|t| now.duration_since(t) < self.policy.stale_window.max(self.policy.ttl));
-        if usable && let Some(key) = snapshot.keys.get(kid) {
-            return Ok(key.clone());
-        }
-        match &snapshot.failure {
-            // Keys could not be had: say why, rather than blaming the token's kid.
-            Some((_, error)) => Err(error.clone()),
-            None => Err(JwksError::kid_not_found(kid)),
-        }
+        self.refresh(trigger).await;
+        answer(&self.state.load(), kid, self.clock.now_ms(), &self.policy)
     }
 
     /// Joins the fetch in flight, or starts one.
@@ -313,11 +439,8 @@ impl JwksCache {
                 Some(running) if running.peek().is_none() => running.clone(),
                 _ => {
                     if trigger == Trigger::UnknownKid {
-                        let now = Instant::now();
-                        self.state.rcu(|s| Snapshot {
-                            kid_refetch_at: Some(now),
-                            ..Snapshot::clone(s)
-                        });
+                        let now_ms = self.clock.now_ms();
+                        self.state.rcu(|s| s.with_kid_refetch(now_ms));
                     }
                     let fetch = self.spawn_fetch();
                     *slot = Some(fetch.clone());
@@ -334,7 +457,7 @@ impl JwksCache {
         let cache = Arc::clone(self);
         let work = async move {
             let outcome = cache.fetch().await;
-            cache.publish(outcome);
+            cache.publish(&outcome);
         };
         match tokio::runtime::Handle::try_current() {
             Ok(runtime) => {
@@ -349,32 +472,18 @@ impl JwksCache {
         }
     }
 
-    fn publish(&self, outcome: Result<HashMap<String, JwtKey>, JwksError>) {
-        let now = Instant::now();
-        self.state.rcu(|s| {
-            let mut next = Snapshot::clone(s);
-            match &outcome {
-                Ok(keys) => {
-                    // An unchanged key keeps its identity, so the token cache's entries
-                    // verified with it stay valid across refreshes.
-                    next.keys = keys
-                        .iter()
-                        .map(|(kid, key)| match s.keys.get(kid) {
-                            Some(old) if old.same_material(key) => (kid.clone(), old.clone()),
-                            _ => (kid.clone(), key.clone()),
-                        })
-                        .collect();
-                    next.fetched_at = Some(now);
-                    next.failure = None;
-                }
-                Err(e) => next.failure = Some((now, e.clone())),
-            }
-            next
-        });
+    fn publish(&self, outcome: &Result<HashMap<String, JwtKey>, JwksError>) {
+        let now_ms = self.clock.now_ms();
+        self.state.rcu(|s| s.after_fetch(outcome, now_ms));
     }
 
     /// One fetch with bounded retries inside the total time budget.
+    ///
+    /// The budget is real time spent on I/O, so it runs on tokio's monotonic timer, not on the
+    /// injected clock (which may be frozen, or set back).
     async fn fetch(&self) -> Result<HashMap<String, JwtKey>, JwksError> {
+        use tokio::time::Instant;
+
         let url = self.client.jwks_url();
         let deadline = Instant::now() + self.policy.timeout;
         let mut attempt: u32 = 0;
@@ -532,6 +641,206 @@ mod tests {
         assert_eq!(
             JwksError::kid_not_found("k\n1"),
             JwksError::KidNotFound { kid: "k1".into() }
+        );
+    }
+
+    /// A key published under `kid`; cheap (no generation), never used to verify.
+    fn key(kid: &str) -> JwtKey {
+        JwtKey::from_rsa_components(&[0xC3; 256], &[1, 0, 1])
+            .expect("rsa components")
+            .with_kid(kid)
+    }
+
+    fn outage() -> JwksError {
+        JwksError::Status {
+            url: "http://x/v1/jwks".into(),
+            status: 503,
+        }
+    }
+
+    /// Time 0 of the table: the last successful fetch, unless a row says otherwise.
+    const T: u64 = 1_800_000_000_000;
+    const SEC: u64 = 1_000;
+    const MIN: u64 = 60 * SEC;
+
+    /// A snapshot holding key `a` fetched at `fetched` (none if `None`), a failure at `failed`
+    /// and an unknown-kid refetch at `refetched`.
+    fn snap(fetched: Option<u64>, failed: Option<u64>, refetched: Option<u64>) -> Snapshot {
+        Snapshot {
+            keys: fetched.map(|_| ("a".to_owned(), key("a"))).into_iter().collect(),
+            fetched_at_ms: fetched,
+            failure: failed.map(|at| (at, outage())),
+            kid_refetch_at_ms: refetched,
+        }
+    }
+
+    /// A decision or answer reduced to what a row asserts.
+    #[derive(Debug, PartialEq, Eq)]
+    enum Expect {
+        /// `Decision::Use`, a key with this kid.
+        Use(&'static str),
+        Fetch(Trigger),
+        /// `Decision::Answer(Ok)` or `answer`'s `Ok`, a key with this kid.
+        Key(&'static str),
+        /// An error with this reason and message.
+        Err(&'static str, String),
+    }
+    use Expect::{Fetch, Key, Use};
+
+    fn err(e: JwksError) -> Expect {
+        Expect::Err(e.reason(), e.to_string())
+    }
+
+    fn reduce_answer(answer: Result<JwtKey, JwksError>) -> Expect {
+        match answer {
+            Ok(key) => Key(kid_of(&key)),
+            Err(e) => err(e),
+        }
+    }
+
+    fn kid_of(key: &JwtKey) -> &'static str {
+        match key.kid() {
+            Some("a") => "a",
+            other => panic!("unexpected key {other:?}"),
+        }
+    }
+
+    fn reduce(decision: Decision) -> Expect {
+        match decision {
+            Decision::Use(key) => Use(kid_of(&key)),
+            Decision::Fetch(trigger) => Fetch(trigger),
+            Decision::Answer(answer) => reduce_answer(answer),
+        }
+    }
+
+    /// (name, snapshot, kid, now, policy, expected).
+    type DecideRow<'a> = (
+        &'static str,
+        Snapshot,
+        Option<&'static str>,
+        u64,
+        &'a JwksPolicy,
+        Expect,
+    );
+
+    /// Every branch of `decide` under the default policy (TTL 5 min, unknown-kid refetch every
+    /// 30 s, 5 s backoff, 1 h stale window), and a few under others.
+    #[test]
+    fn decide_table() {
+        let default = JwksPolicy::default();
+        let short_stale = JwksPolicy::default().stale_window(Duration::from_secs(60));
+        let endless = JwksPolicy::default().ttl(Duration::MAX);
+        let mismatch = |kid: &str| err(JwksError::kid_not_found(kid));
+        #[rustfmt::skip]
+        let rows: Vec<DecideRow<'_>> = vec![
+            // No keys ever fetched.
+            ("cold: fetch", snap(None, None, None), Some("a"), T, &default, Fetch(Trigger::Expired)),
+            ("cold, failed: back off", snap(None, Some(T), None), Some("a"), T + 4_999, &default, err(outage())),
+            ("cold, backoff over", snap(None, Some(T), None), Some("a"), T + 5 * SEC, &default, Fetch(Trigger::Expired)),
+            ("cold, unknown-kid throttle does not gate the first fetch", snap(None, None, Some(T)), Some("a"), T + SEC, &default, Fetch(Trigger::Expired)),
+            // No kid: never a fetch, whatever the state.
+            ("no kid, cold", snap(None, None, None), None, T, &default, mismatch("undefined")),
+            ("no kid, expired", snap(Some(T), None, None), None, T + 10 * MIN, &default, mismatch("undefined")),
+            // Fresh.
+            ("fresh hit", snap(Some(T), None, None), Some("a"), T + SEC, &default, Use("a")),
+            ("fresh hit, last ms of the TTL", snap(Some(T), None, None), Some("a"), T + 5 * MIN - 1, &default, Use("a")),
+            ("fresh hit despite a recent failure", snap(Some(T), Some(T + SEC), None), Some("a"), T + 2 * SEC, &default, Use("a")),
+            ("fresh hit despite the throttle", snap(Some(T), None, Some(T + SEC)), Some("a"), T + 2 * SEC, &default, Use("a")),
+            ("fresh miss, never refetched", snap(Some(T), None, None), Some("b"), T + SEC, &default, Fetch(Trigger::UnknownKid)),
+            ("fresh miss, throttled", snap(Some(T), None, Some(T + 10 * SEC)), Some("b"), T + 39_999, &default, mismatch("b")),
+            ("fresh miss, throttle over", snap(Some(T), None, Some(T + 10 * SEC)), Some("b"), T + 40 * SEC, &default, Fetch(Trigger::UnknownKid)),
+            ("fresh miss, backing off: the outage, not the kid", snap(Some(T), Some(T + SEC), None), Some("b"), T + 2 * SEC, &default, err(outage())),
+            ("fresh miss, backoff over", snap(Some(T), Some(T + SEC), None), Some("b"), T + 6 * SEC, &default, Fetch(Trigger::UnknownKid)),
+            // Expired.
+            ("expired at the TTL", snap(Some(T), None, None), Some("a"), T + 5 * MIN, &default, Fetch(Trigger::Expired)),
+            ("expired, the throttle does not gate a refresh", snap(Some(T), None, Some(T + 5 * MIN)), Some("b"), T + 5 * MIN + SEC, &default, Fetch(Trigger::Expired)),
+            ("expired, backing off, inside the stale window", snap(Some(T), Some(T + 30 * MIN), None), Some("a"), T + 30 * MIN + SEC, &default, Key("a")),
+            ("expired, backing off, last ms of the stale window", snap(Some(T), Some(T + 60 * MIN - SEC), None), Some("a"), T + 60 * MIN - 1, &default, Key("a")),
+            ("expired, backing off, past the stale window: fail closed", snap(Some(T), Some(T + 60 * MIN - SEC), None), Some("a"), T + 60 * MIN, &default, err(outage())),
+            ("expired, backing off, unknown kid", snap(Some(T), Some(T + 30 * MIN), None), Some("b"), T + 30 * MIN + SEC, &default, err(outage())),
+            ("expired, backoff over, past the stale window", snap(Some(T), Some(T + 2 * 60 * MIN), None), Some("a"), T + 2 * 60 * MIN + 5 * SEC, &default, Fetch(Trigger::Expired)),
+            ("a stale window shorter than the TTL is the TTL", snap(Some(T), Some(T + 4 * MIN), None), Some("a"), T + 4 * MIN + SEC, &short_stale, Use("a")),
+            ("short stale window: past the TTL, backing off", snap(Some(T), Some(T + 5 * MIN), None), Some("a"), T + 5 * MIN + SEC, &short_stale, err(outage())),
+            // The clock set back: a reading before what was recorded is outside every window.
+            ("clock set back before the fetch: refresh", snap(Some(T), None, None), Some("a"), T - 1, &default, Fetch(Trigger::Expired)),
+            ("clock set back a year: refresh, not a year of fresh keys", snap(Some(T), None, None), Some("a"), T - 365 * 24 * 60 * MIN, &default, Fetch(Trigger::Expired)),
+            ("clock set back before the failure: backoff over", snap(Some(T), Some(T + 10 * MIN), None), Some("a"), T + 9 * MIN, &default, Fetch(Trigger::Expired)),
+            ("clock set back, refresh failed since: stale keys not used", snap(Some(T), Some(T - MIN), None), Some("a"), T - MIN + SEC, &default, err(outage())),
+            ("clock set back before the throttle: refetch", snap(Some(T), None, Some(T + 2 * MIN)), Some("b"), T + MIN, &default, Fetch(Trigger::UnknownKid)),
+            // Readings at the ends of the range neither overflow nor count as fresh.
+            ("reading 0", snap(Some(T), Some(T), Some(T)), Some("a"), 0, &default, Fetch(Trigger::Expired)),
+            ("reading u64::MAX", snap(Some(T), Some(T), Some(T)), Some("a"), u64::MAX, &default, Fetch(Trigger::Expired)),
+            ("recorded at u64::MAX", snap(Some(u64::MAX), None, None), Some("a"), u64::MAX, &default, Use("a")),
+            ("a TTL beyond u64 ms", snap(Some(T), None, None), Some("a"), T + 100 * 365 * 24 * 60 * MIN, &endless, Use("a")),
+        ];
+        for (name, snapshot, kid, now_ms, policy, expected) in rows {
+            assert_eq!(reduce(decide(&snapshot, kid, now_ms, policy)), expected, "{name}");
+        }
+    }
+
+    /// `answer`, as read right after a refresh (or when `decide` allows none).
+    #[test]
+    fn answer_table() {
+        let default = JwksPolicy::default();
+        let mismatch = |kid: &str| err(JwksError::kid_not_found(kid));
+        #[rustfmt::skip]
+        let rows: Vec<(&str, Snapshot, Option<&str>, u64, Expect)> = vec![
+            ("just fetched", snap(Some(T), None, None), Some("a"), T, Key("a")),
+            ("just fetched, kid not in the set", snap(Some(T), None, None), Some("b"), T, mismatch("b")),
+            ("never fetched, failed", snap(None, Some(T), None), Some("a"), T, err(outage())),
+            ("refresh failed, inside the stale window", snap(Some(T), Some(T + 59 * MIN), None), Some("a"), T + 59 * MIN, Key("a")),
+            ("refresh failed, past the stale window", snap(Some(T), Some(T + 60 * MIN), None), Some("a"), T + 60 * MIN, err(outage())),
+            ("refresh failed, kid not in the set", snap(Some(T), Some(T + MIN), None), Some("b"), T + MIN, err(outage())),
+            ("clock set back below the fetch, refresh failed", snap(Some(T), Some(T - SEC), None), Some("a"), T - SEC, err(outage())),
+            ("no kid", snap(Some(T), None, None), None, T, mismatch("undefined")),
+        ];
+        for (name, snapshot, kid, now_ms, expected) in rows {
+            assert_eq!(
+                reduce_answer(answer(&snapshot, kid, now_ms, &default)),
+                expected,
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn publishing_a_fetch() {
+        let before = snap(Some(T), None, Some(T + SEC));
+        let old = before.keys["a"].clone();
+
+        // A failure keeps the keys and their fetch time, and records when and why.
+        let failed = before.after_fetch(&Err(outage()), T + 10 * MIN);
+        assert!(failed.keys["a"].same_key(&old));
+        assert_eq!(failed.fetched_at_ms, Some(T));
+        assert_eq!(failed.failure, Some((T + 10 * MIN, outage())));
+        assert_eq!(failed.kid_refetch_at_ms, Some(T + SEC));
+
+        // A success clears the failure; an unchanged key keeps its identity, a new one is added,
+        // a key no longer published is gone.
+        let fetched: HashMap<String, JwtKey> =
+            [("a".to_owned(), key("a")), ("b".to_owned(), key("b"))].into();
+        let mut with_c = failed.clone();
+        with_c.keys.insert("c".into(), key("c"));
+        let after = with_c.after_fetch(&Ok(fetched.clone()), T + 11 * MIN);
+        assert!(after.keys["a"].same_key(&old) && !after.keys["a"].same_key(&fetched["a"]));
+        assert!(after.keys["b"].same_key(&fetched["b"]));
+        assert!(!after.keys.contains_key("c"));
+        assert_eq!(after.fetched_at_ms, Some(T + 11 * MIN));
+        assert_eq!(after.failure, None);
+        assert_eq!(after.kid_refetch_at_ms, Some(T + SEC));
+
+        // Other material under a known kid replaces the key.
+        let rotated: HashMap<String, JwtKey> = [(
+            "a".to_owned(),
+            JwtKey::from_rsa_components(&[0xC5; 256], &[1, 0, 1]).expect("rsa"),
+        )]
+        .into();
+        let after = before.after_fetch(&Ok(rotated.clone()), T + MIN);
+        assert!(after.keys["a"].same_key(&rotated["a"]));
+
+        assert_eq!(
+            before.with_kid_refetch(T + 2 * SEC).kid_refetch_at_ms,
+            Some(T + 2 * SEC)
         );
     }
 

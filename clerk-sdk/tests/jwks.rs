@@ -1,6 +1,11 @@
 //! Keys from the Backend API, over real loopback HTTP against `MockClerkApi`: single-flight,
 //! rotation, the unknown-`kid` throttle, outages warm and cold, a refused secret key, retries,
 //! and instance isolation.
+//!
+//! The cache's windows (TTL, throttle, backoff, stale window) are read from the config's clock,
+//! so the tests about them move a `FixedClock` instead of sleeping; the arithmetic itself is
+//! pinned by the table in `src/jwks.rs`. Real time passes only where it is the subject: the
+//! fetch's timeouts and retries, and concurrency.
 
 mod common;
 
@@ -10,7 +15,7 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use clerk_sdk::testing::{Endpoint, Fault, MockClerkApi, TestKeys};
-use clerk_sdk::{Clerk, ClerkConfig, JwksPolicy, RequestState};
+use clerk_sdk::{Clerk, ClerkConfig, Clock, FixedClock, JwksPolicy, RequestState, SystemClock};
 use common::{bearer, keys, other_keys};
 
 const SECRET: &str = "sk_test_mock_secret";
@@ -27,6 +32,25 @@ fn clerk_for(mock: &MockClerkApi, policy: JwksPolicy) -> Clerk {
             .secret_key(SECRET)
             .api_url(mock.url())
             .jwks_policy(policy)
+            .build()
+            .unwrap(),
+    )
+}
+
+/// A clock that stands still at the system time (test tokens are issued at the system time)
+/// until the test moves it.
+fn fixed_now() -> FixedClock {
+    FixedClock::new(SystemClock.now_ms())
+}
+
+/// Like [`clerk_for`], on `clock`.
+fn clerk_on(mock: &MockClerkApi, policy: JwksPolicy, clock: &FixedClock) -> Clerk {
+    Clerk::new(
+        ClerkConfig::builder()
+            .secret_key(SECRET)
+            .api_url(mock.url())
+            .jwks_policy(policy)
+            .clock(clock.clone())
             .build()
             .unwrap(),
     )
@@ -76,7 +100,9 @@ async fn cold_cache_500_concurrent_requests_make_one_fetch() {
 #[tokio::test]
 async fn rotation_and_the_unknown_kid_throttle() {
     let mock = mock_with(&[keys()]).await;
-    let clerk = clerk_for(&mock, JwksPolicy::default());
+    // The clock stands still, so the flood below is inside the throttle window however long
+    // it takes on a loaded machine.
+    let clerk = clerk_on(&mock, JwksPolicy::default(), &fixed_now());
     let old = keys().session("user_1").sign().unwrap();
     assert!(state(&clerk, &old).await.is_authenticated());
     assert_eq!(mock.requests(Endpoint::Jwks), 1);
@@ -101,18 +127,19 @@ async fn rotation_and_the_unknown_kid_throttle() {
 async fn unknown_kid_refetches_once_per_window() {
     let mock = mock_with(&[keys()]).await;
     let window = Duration::from_millis(300);
-    let clerk = clerk_for(&mock, JwksPolicy::default().unknown_kid_interval(window));
+    let clock = fixed_now();
+    let clerk = clerk_on(&mock, JwksPolicy::default().unknown_kid_interval(window), &clock);
     assert!(
         state(&clerk, &keys().session("u").sign().unwrap())
             .await
             .is_authenticated()
     );
-    let start = Instant::now();
+    // One forged token every 5 ms of the clock, for 1 s of it.
     let mut i = 0;
-    while start.elapsed() < Duration::from_millis(1_000) {
+    for _ in 0..200 {
         state(&clerk, &token_with_kid(&format!("forged_{i}"))).await;
         i += 1;
-        tokio::time::sleep(Duration::from_millis(5)).await;
+        clock.advance(5);
     }
     // One initial fetch plus at most one refetch per window (1 s / 300 ms, rounded up).
     let fetches = mock.requests(Endpoint::Jwks);
@@ -120,6 +147,44 @@ async fn unknown_kid_refetches_once_per_window() {
         (2..=5).contains(&fetches),
         "{fetches} fetches for {i} forged tokens"
     );
+    // On a clock that only the test moves, exactly: refetches at 0, 300, 600 and 900 ms.
+    assert_eq!(fetches, 5);
+}
+
+#[tokio::test]
+async fn the_ttl_refreshes_the_set() {
+    let mock = mock_with(&[keys(), other_keys()]).await;
+    let clock = fixed_now();
+    let ttl_ms = 300_000;
+    let clerk = clerk_on(
+        &mock,
+        JwksPolicy::default().ttl(Duration::from_millis(ttl_ms)),
+        &clock,
+    );
+    let long = |k: &TestKeys| {
+        k.session("u")
+            .lifetime(Duration::from_secs(3_600))
+            .sign()
+            .unwrap()
+    };
+    let (removed, kept) = (long(keys()), long(other_keys()));
+    assert!(state(&clerk, &removed).await.is_authenticated());
+    assert!(state(&clerk, &kept).await.is_authenticated());
+
+    // Clerk stops publishing a key: it verifies until the TTL runs out, and not after.
+    mock.set_keys(&[other_keys()]);
+    clock.advance(ttl_ms - 1);
+    assert!(state(&clerk, &removed).await.is_authenticated());
+    assert_eq!(mock.requests(Endpoint::Jwks), 1);
+    clock.advance(1);
+    assert_eq!(
+        state(&clerk, &removed).await.reason_str(),
+        Some("jwk-kid-mismatch")
+    );
+    // At least the refresh; today 3, because the token cache's re-check refreshes the set and
+    // the full verification that follows then makes the unknown kid's first refetch.
+    assert!(mock.requests(Endpoint::Jwks) >= 2, "the TTL refreshed the set");
+    assert!(state(&clerk, &kept).await.is_authenticated());
 }
 
 #[tokio::test]
@@ -129,8 +194,12 @@ async fn outage_after_warm_up_uses_stale_keys_then_fails_closed() {
         .ttl(Duration::from_millis(200))
         .stale_window(Duration::from_millis(800))
         .failure_backoff(Duration::from_millis(50))
-        .timeout(Duration::from_millis(500));
-    let clerk = clerk_for(&mock, policy);
+        .timeout(Duration::from_millis(500))
+        // Retries are `server_errors_and_429_are_retried`'s subject; here they would only
+        // spend real time on each failing refresh.
+        .max_attempts(1);
+    let clock = fixed_now();
+    let clerk = clerk_on(&mock, policy, &clock);
     let token = keys()
         .session("user_1")
         .lifetime(Duration::from_secs(600))
@@ -139,19 +208,19 @@ async fn outage_after_warm_up_uses_stale_keys_then_fails_closed() {
     assert!(state(&clerk, &token).await.is_authenticated());
 
     mock.set_fault(Endpoint::Jwks, Fault::Status(503));
-    tokio::time::sleep(Duration::from_millis(300)).await; // past the TTL, inside the stale window
+    clock.advance(300); // past the TTL, inside the stale window
     let during = state(&clerk, &token).await;
     assert!(during.is_authenticated(), "{:?}", during.reason_str());
     assert!(mock.requests(Endpoint::Jwks) >= 2, "a refresh was attempted");
 
-    tokio::time::sleep(Duration::from_millis(700)).await; // past the stale window
+    clock.advance(700); // past the stale window
     let after = state(&clerk, &token).await;
     assert_eq!(after.reason_str(), Some("jwk-remote-failed-to-load"));
     assert!(after.message().unwrap().contains("503"), "{:?}", after.message());
 
     // Back up: the next refresh after the backoff restores service.
     mock.clear_faults();
-    tokio::time::sleep(Duration::from_millis(60)).await;
+    clock.advance(60);
     assert!(state(&clerk, &token).await.is_authenticated());
 }
 
@@ -170,8 +239,9 @@ async fn cold_outage_refused_fails_fast() {
             .build()
             .unwrap(),
     );
+    let token = keys().session("u").sign().unwrap();
     let start = Instant::now();
-    let s = state(&clerk, &keys().session("u").sign().unwrap()).await;
+    let s = state(&clerk, &token).await;
     assert!(
         start.elapsed() < timeout + Duration::from_millis(100),
         "{:?}",
@@ -186,9 +256,13 @@ async fn cold_outage_hanging_is_bounded_by_the_timeout() {
     let mock = mock_with(&[keys()]).await;
     mock.set_fault(Endpoint::Jwks, Fault::Hang);
     let timeout = Duration::from_millis(800);
-    let clerk = clerk_for(&mock, JwksPolicy::default().timeout(timeout));
+    // The cache's clock stands still, so the second request is inside the backoff by
+    // construction; the timeout runs on real time.
+    let clerk = clerk_on(&mock, JwksPolicy::default().timeout(timeout), &fixed_now());
+    // Signed before the stopwatch starts: only the key lookup is timed.
+    let token = keys().session("u").sign().unwrap();
     let start = Instant::now();
-    let s = state(&clerk, &keys().session("u").sign().unwrap()).await;
+    let s = state(&clerk, &token).await;
     let elapsed = start.elapsed();
     assert!(elapsed < timeout + Duration::from_millis(100), "{elapsed:?}");
     assert_eq!(s.reason_str(), Some("jwk-remote-failed-to-load"));
@@ -196,7 +270,7 @@ async fn cold_outage_hanging_is_bounded_by_the_timeout() {
 
     // Inside the backoff, requests fail fast without another fetch.
     let start = Instant::now();
-    let again = state(&clerk, &keys().session("u").sign().unwrap()).await;
+    let again = state(&clerk, &token).await;
     assert!(start.elapsed() < Duration::from_millis(50));
     assert_eq!(again.reason_str(), Some("jwk-remote-failed-to-load"));
     assert_eq!(mock.requests(Endpoint::Jwks), 1);
@@ -293,4 +367,6 @@ async fn verify_token_uses_the_jwks_too() {
         clerk.verify_token(&missing_kid).await.unwrap_err().reason(),
         "jwk-kid-mismatch"
     );
+    // A token without a kid can never match, so it costs no fetch.
+    assert_eq!(mock.requests(Endpoint::Jwks), 1);
 }

@@ -43,6 +43,7 @@ impl Authenticator {
                 transport.clone(),
                 secret.clone(),
                 config.jwks_policy.clone(),
+                Arc::clone(&config.clock),
             ))),
             _ => KeySource::None,
         };

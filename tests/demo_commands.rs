@@ -256,16 +256,15 @@ async fn printed_webhook_command_is_signed_and_fresh() {
     for (name, value) in &command.headers {
         headers.insert(*name, value.parse().expect("a header value"));
     }
-    let fresh = mode
-        .webhook()
-        .clone()
-        .replay_store(std::sync::Arc::new(clerk_sdk::InMemoryReplayStore::new(1)));
+    let fresh = mode.webhook().clone().replay_store(std::sync::Arc::new(
+        clerk_sdk::webhook::InMemoryReplayStore::new(1),
+    ));
     assert_eq!(
         fresh
             .verify(&headers, body.as_bytes())
             .expect("the printed command verifies")
             .event_type,
-        clerk_sdk::EventType::UserCreated
+        clerk_sdk::webhook::EventType::UserCreated
     );
 }
 

@@ -13,7 +13,7 @@ use clerk_integration_tests::{
     Answer, TestServer, bind, client, get, leaks, rejection_mismatches, success_mismatches, test_keys,
 };
 use clerk_sdk::testing::{Endpoint, Fault, MockClerkApi};
-use clerk_sdk::{Clerk, ClerkConfig, JwksPolicy};
+use clerk_sdk::{Clerk, ClerkConfig, config::JwksPolicy};
 use serde_json::{Value, json};
 
 const SECRET_KEY: &str = "sk_test_demo_routes";

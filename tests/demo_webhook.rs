@@ -9,8 +9,8 @@ use clerk_examples::demo::{LocalMode, WEBHOOK_PATH, app, router, with_replay_sto
 use clerk_integration_tests::{
     Answer, TestServer, bind, client, send_raw, success_mismatches, test_keys, webhook_rejection_mismatches,
 };
-use clerk_sdk::Webhook;
 use clerk_sdk::testing::sign_webhook;
+use clerk_sdk::webhook::Webhook;
 use http::{HeaderMap, HeaderValue, Method};
 use serde_json::json;
 

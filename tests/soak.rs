@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use clerk_integration_tests::{TestServer, client, test_keys};
 use clerk_sdk::testing::{Endpoint, Fault, MachineTokenSpec, MockClerkApi, TestKeys};
-use clerk_sdk::{Clerk, ClerkConfig, JwksPolicy};
+use clerk_sdk::{Clerk, ClerkConfig, config::JwksPolicy};
 
 const SECRET_KEY: &str = "sk_test_soak";
 const AZP: &str = "https://app.example.com";

@@ -12,7 +12,7 @@
 //! Deviations from the workspace style guide, and why:
 //! - The guide's policy holds a role and `accepts`; this one carries every `has()` dimension
 //!   (permission, feature, plan, reverification) and an any-of role list, as the macro issue
-//!   asks, and the guard builds a `clerk_sdk::Requirement` from it.
+//!   asks, and the guard builds a `clerk_sdk::auth::Requirement` from it.
 //! - A router state without `Clerk` cannot be made a clear error at `get(handler)`: rustc
 //!   reports axum's unsatisfied `Handler<_, _>` bound there and nothing below it (checked on
 //!   rustc 1.95, pinned by `tests/ui/fail/state_without_clerk.rs`). The guard's bound goes

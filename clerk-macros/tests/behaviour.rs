@@ -338,7 +338,9 @@ async fn keys_unavailable_is_503() {
         clerk_sdk::ClerkConfig::builder()
             .secret_key("sk_test_x")
             .api_url(mock.url())
-            .jwks_policy(clerk_sdk::JwksPolicy::default().timeout(std::time::Duration::from_millis(500)))
+            .jwks_policy(
+                clerk_sdk::config::JwksPolicy::default().timeout(std::time::Duration::from_millis(500)),
+            )
             .build()
             .expect("config"),
     );

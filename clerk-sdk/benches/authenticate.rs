@@ -58,7 +58,7 @@ use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use clerk_sdk::testing::{MockClerkApi, TestKeys};
-use clerk_sdk::{Clerk, ClerkConfig, Has, SessionAuth, Webhook};
+use clerk_sdk::{Clerk, ClerkConfig, Has, SessionAuth, webhook::Webhook};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 /// The origin the config accepts and the token names in `azp`.

@@ -48,7 +48,7 @@ use crate::claims::split_by_scope;
 /// # Examples
 ///
 /// ```rust
-/// use clerk_sdk::{Has, Reverification};
+/// use clerk_sdk::{Has, auth::Reverification};
 ///
 /// // An org admin who verified a second factor in the last 10 minutes.
 /// let check = Has::role("org:admin").and_reverification(Reverification::Strict);

@@ -99,7 +99,7 @@ impl Clerk {
     }
 
     /// How many verified session tokens the token cache holds now (0 when it is off); see
-    /// [`crate::ClerkConfigBuilder::token_cache_capacity`].
+    /// [`crate::config::ClerkConfigBuilder::token_cache_capacity`].
     pub fn cached_tokens(&self) -> usize {
         self.inner.authenticator.cached_tokens()
     }

@@ -20,7 +20,7 @@
 //! Every cache decision is a pure function of the current snapshot, the injected [`Clock`]'s
 //! reading (milliseconds since the epoch, the clock every other time check of this crate
 //! reads) and the [`JwksPolicy`]: `decide` before a fetch and `answer` after one (or instead
-//! of one). Tests therefore move a [`crate::FixedClock`] instead of sleeping, and the
+//! of one). Tests therefore move a [`crate::clock::FixedClock`] instead of sleeping, and the
 //! table in this module's tests pins every branch.
 //!
 //! A reading earlier than a recorded one (the clock was set back) is outside every window: the
@@ -33,7 +33,7 @@
 //!
 //! The fetch itself is different: its total budget and retry delays bound real time spent on
 //! network I/O, so they run on tokio's monotonic timer, as the HTTP client's own timeouts do.
-//! The injected clock is the wrong input there: a [`crate::FixedClock`] never moves, so a
+//! The injected clock is the wrong input there: a [`crate::clock::FixedClock`] never moves, so a
 //! deadline read from it would never pass, and a wall clock set back would stretch one.
 //!
 //! The hot path (known `kid`, fresh cache) is one lock-free `ArcSwap` load and a clock reading.

@@ -3,95 +3,68 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 #![doc(test(attr(deny(warnings))))]
 //!
-//! # Differences from `@clerk/backend`
+//! # The API at a glance
 //!
-//! Where this crate deliberately departs from Clerk's JavaScript SDK:
+//! The crate root holds what most applications touch: [`Clerk`] (the handle), [`ClerkConfig`]
+//! (its settings), [`RequestState`] and [`Auth`] (the outcome of a request), [`SessionAuth`] and
+//! [`MachineAuth`] (who the caller is), [`Has`] (Clerk's `has()` checks), [`TokenType`] and
+//! [`AcceptsToken`] (which credentials a route admits) and the error types. Everything else
+//! lives in a named module:
 //!
-//! 1. **PEM keys are parsed properly** (SPKI via a DER parser): 2048-bit RSA keys or larger,
-//!    exponent 65537. Real newlines, the literal `\n` form of `.env` files and a header-less
-//!    base64 body are all accepted.
-//! 2. **Session tokens are RS256 only.** Any other `alg` is `token-invalid-algorithm`.
-//! 3. **No secret key is needed** for networkless verification with a JWT key. A publishable
-//!    key is optional (it enables the issuer pin and the cookie suffix).
-//! 4. **`Bearer` is matched case-insensitively** (RFC 7235); a bare token is still accepted.
-//! 5. **Clean reasons for time failures**: `token-expired`, `token-not-active-yet` and
-//!    `token-iat-in-the-future`, not upstream's browser-refresh reasons.
-//! 6. **An opaque machine token where only session tokens are accepted** is
-//!    `token-type-mismatch` (upstream: `token-invalid`).
-//! 7. **Audience is strict**: with an audience configured, a token without a matching `aud` is
-//!    refused.
-//! 8. **A malformed `fea` / `pla` element** is ignored, and checks that need it fail closed
-//!    (upstream throws).
-//! 9. **Configuration reads the environment itself** ([`ClerkConfig::from_env`]).
-//! 10. **No credential at all** is `session-token-missing` (upstream walks the browser cookie
-//!     flow); an empty `Authorization` value or a bare scheme is `token-invalid`.
-//! 11. **Tokens are capped at 64 KiB** before any decoding (`token-invalid`).
-//! 12. **Out of scope**: the browser handshake, satellite domains, proxy URLs, dev-browser
-//!     cookies, telemetry and the refresh-cookie flow. The `__session` cookie is read as a
-//!     plain token source.
-//! 13. **The JWKS cache survives outages and floods** ([`JwksPolicy`]): one cache per
-//!     [`Clerk`] (never process-global), a hard TTL, single-flight fetches, a throttle on
-//!     unknown-`kid` refetches, a failure backoff, a bounded stale-while-error window, timeouts,
-//!     and retries only for network errors, 5xx and 429 (never 401). Fetched key sets replace
-//!     the cached one (upstream merges, so a removed key keeps verifying). When keys cannot be
-//!     had the reason is `jwk-remote-failed-to-load` with a message saying why, never
-//!     `unexpected-error` with an empty message. A token without `kid` is `jwk-kid-mismatch`
-//!     without a fetch.
-//! 14. **Machine answers are checked**: a `200` whose `revoked` or `expired` flag is set is
-//!     `token-invalid`. JSON answers are accepted with parameters on the content type
-//!     (`application/json; charset=utf-8`). Verify calls have a 5 s timeout. A JWT-format
-//!     machine token whose keys cannot be fetched keeps `jwk-remote-failed-to-load` /
-//!     `secret-key-invalid` (upstream: `token-verification-failed`), so that adapters fail
-//!     closed with 503 rather than 401.
-//! 15. **Webhooks** ([`Webhook`]) accept both `svix-*` and `webhook-*` header names, take the
-//!     body as raw bytes, accept only integer-second timestamps, and return typed errors with
-//!     stable reasons; a malformed secret is an error at construction.
-//! 16. **Verified session tokens are cached** (upstream verifies every request): a token sent
-//!     with many requests has its signature checked once. The cache is bounded (default
-//!     [`DEFAULT_TOKEN_CACHE_CAPACITY`] tokens, [`ClerkConfigBuilder::token_cache_capacity`];
-//!     0 turns it off), keyed by the SHA-256 of the token text (trailing `=` aside, which
-//!     verification ignores too), filled only by
-//!     [`Clerk::authenticate_request`] with tokens that passed every check, and never with a
-//!     refusal. A hit still runs the time checks (so the same reasons come out at the same
-//!     instants) and requires the token's `kid` to still resolve to the very key that verified
-//!     it, so a key that leaves the JWKS, or keys past the stale window, stop cached tokens
-//!     too. A cached session reads its common fields from the cached payload without parsing
-//!     it; an entry takes about 215 bytes plus the token's decoded payload.
+//! - [`auth`]: the parts of an outcome (why a request is signed out, its [`auth::ReasonClass`],
+//!   route requirements and denials, reverification);
+//! - [`config`]: the builder, defaults, environment variable names and the JWKS cache policy;
+//! - [`keys`]: PEM keys, publishable keys, the secret key type and key-fetch errors;
+//! - [`token`]: token types, detection, and the session-token error;
+//! - [`webhook`]: webhook verification, replay protection and the typed event data;
+//! - [`clock`]: the clock time checks read, injectable for tests;
+//! - `axum` (feature `axum`), `testing` (feature `testing`) and [`dangerous`] (decoding
+//!   without verifying, for debugging tools).
 //!
 //! # Layout
 //!
-//! One module per job: `config` (settings, validated once), `clerk` (the handle), `token`
-//! (types, extraction, decoding in one validating pass, session verification), `token_cache`
-//! (verified tokens),
-//! `claims` (claims → org fields),
-//! `authorization` (`has()`), `auth` (the request decision), `policy` (route requirements),
-//! `jwks` (the key cache), `backend` (the Backend API client), `machine` (machine tokens),
-//! `webhook`, `jwt_key` and `publishable_key` (key parsing), `error` (one enum per boundary),
-//! `axum` (the framework adapter), `testing` (the test kit and `MockClerkApi`).
+//! Each module has one job, and imports run one way: from the handle down to the parsers.
+//!
+//! - `clerk` ([`Clerk`]) owns the config and one `auth::Authenticator`; it has no request
+//!   logic of its own.
+//! - Adapters (`axum`) turn a [`RequestState`] into framework answers through `policy`
+//!   ([`auth::Requirement`], [`auth::Denial`]); they contain no verification rule.
+//! - `auth` decides a request: it finds the credential (`token::extract`), detects its type
+//!   (`token`), consults the verified-token cache (`token_cache`), verifies session tokens
+//!   (`token::session`) and machine tokens (`machine`) with keys from one `key_source` (the PEM
+//!   key, or `jwks`, the per-instance key cache), and reads claims (`claims`,
+//!   `authorization`).
+//! - `transport` is the one HTTP client that talks to Clerk's Backend API (JWKS and machine
+//!   verification share its connection pool); `config` validates every setting once and builds
+//!   it.
+//! - The parsers at the bottom (`token::jwt`, `token::payload`, `jwt_key`, `publishable_key`,
+//!   `webhook`) import nothing above them. Each error type lives with the code that raises it,
+//!   and every refusal reason knows its [`auth::ReasonClass`], so no decision compares strings.
 
-mod auth;
 mod authorization;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
-
 mod claims;
 mod clerk;
-mod clock;
-mod config;
+pub mod clock;
+pub mod config;
 pub mod dangerous;
 mod jwks;
 mod jwt_key;
 mod key_source;
+pub mod keys;
 mod machine;
 mod policy;
 mod publishable_key;
 mod reason;
 mod secret;
-mod token;
+pub mod token;
 mod token_cache;
 mod transport;
-mod webhook;
+pub mod webhook;
+
+pub mod auth;
 
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
@@ -101,32 +74,10 @@ pub mod testing;
 #[doc(hidden)]
 pub mod fuzz_api;
 
-pub use auth::{
-    Auth, AuthStatus, RequestState, SessionAuth, SessionClaims, SessionStatus, SignedOutAuth,
-    SignedOutReason, TokenCarrier,
-};
-pub use authorization::{Has, ParseReverificationError, Reverification, ReverificationLevel};
-pub use clerk::{Clerk, RequestHeaders};
-pub use clock::{Clock, FixedClock, SystemClock};
-pub use config::{
-    ClerkConfig, ClerkConfigBuilder, ConfigError, DEFAULT_API_URL, DEFAULT_API_VERSION, DEFAULT_CLOCK_SKEW,
-    DEFAULT_TOKEN_CACHE_CAPACITY, env,
-};
-pub use jwks::{JwksError, JwksPolicy};
-pub use jwt_key::{JwtKey, JwtKeyError};
-pub use machine::{MachineAuth, MachineJwtError, MachineTokenError};
-pub use policy::{Denial, DenialKind, Requirement};
-pub use publishable_key::{InstanceType, PublishableKey, PublishableKeyError};
-pub use reason::ReasonClass;
-pub use secret::SecretKey;
-pub use token::jwt::{MAX_TOKEN_LEN, MalformedToken};
-pub use token::{AcceptsToken, SessionVerifyError, TokenType, UnknownTokenType, detect_token_type};
-pub use webhook::{
-    DEFAULT_WEBHOOK_MAX_BODY_LEN, DEFAULT_WEBHOOK_TOLERANCE, DeletedObjectData, EmailAddressData, EventType,
-    InMemoryReplayStore, OrganizationData, OrganizationInvitationData, OrganizationMembershipData,
-    PayloadError, PhoneNumberData, PublicUserData, ReplayStore, SessionData, UserData, VerifiedMessage,
-    Webhook, WebhookError, WebhookEvent,
-};
+pub use auth::{Auth, Has, MachineAuth, MachineTokenError, RequestState, SessionAuth};
+pub use clerk::Clerk;
+pub use config::{ClerkConfig, ConfigError};
+pub use token::{AcceptsToken, SessionVerifyError, TokenType};
 
 #[cfg(feature = "macros")]
 #[cfg_attr(docsrs, doc(cfg(feature = "macros")))]

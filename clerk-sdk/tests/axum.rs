@@ -9,7 +9,7 @@ use axum::extract::FromRef;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use clerk_sdk::axum::{ClerkAuth, ClerkLayer, ClerkMachine, ClerkRejection, ClerkSession, RequireLayer};
-use clerk_sdk::{AcceptsToken, Clerk, Has, Requirement, TokenType};
+use clerk_sdk::{AcceptsToken, Clerk, Has, TokenType, auth::Requirement};
 use common::{APP, keys};
 use http::{Request, StatusCode};
 use http_body_util::BodyExt as _;
@@ -274,7 +274,9 @@ async fn keys_unavailable_is_503() {
         clerk_sdk::ClerkConfig::builder()
             .secret_key("sk_test_x")
             .api_url(mock.url())
-            .jwks_policy(clerk_sdk::JwksPolicy::default().timeout(std::time::Duration::from_millis(500)))
+            .jwks_policy(
+                clerk_sdk::config::JwksPolicy::default().timeout(std::time::Duration::from_millis(500)),
+            )
             .build()
             .unwrap(),
     );
@@ -293,8 +295,8 @@ async fn keys_unavailable_is_503() {
 #[tokio::test]
 async fn webhook_extractor() {
     use axum::routing::post;
-    use clerk_sdk::Webhook;
     use clerk_sdk::axum::ClerkWebhook;
+    use clerk_sdk::webhook::Webhook;
 
     const SECRET: &str = "whsec_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcY";
     let webhook = Webhook::new(SECRET).unwrap().max_body_len(1024);

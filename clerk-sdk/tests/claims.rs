@@ -2,7 +2,7 @@
 
 mod common;
 
-use clerk_sdk::{AuthStatus, Clerk, Has, Reverification, TokenType};
+use clerk_sdk::{Clerk, Has, TokenType, auth::AuthStatus, auth::Reverification};
 use common::{APP, authenticate, bearer, builder, clerk, keys};
 use serde_json::json;
 

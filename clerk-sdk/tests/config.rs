@@ -3,7 +3,7 @@
 mod common;
 
 use clerk_sdk::testing::TestKeys;
-use clerk_sdk::{AcceptsToken, Clerk, ClerkConfig, ClerkConfigBuilder, ConfigError, TokenType};
+use clerk_sdk::{AcceptsToken, Clerk, ClerkConfig, ConfigError, TokenType, config::ClerkConfigBuilder};
 use common::{APP, authenticate, bearer, keys};
 
 const RSA_1024: &str = include_str!("fixtures/rsa1024_public.pem");

@@ -15,7 +15,9 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use clerk_sdk::testing::{Endpoint, Fault, MockClerkApi, TestKeys};
-use clerk_sdk::{Clerk, ClerkConfig, Clock, FixedClock, JwksPolicy, RequestState, SystemClock};
+use clerk_sdk::{
+    Clerk, ClerkConfig, RequestState, clock::Clock, clock::FixedClock, clock::SystemClock, config::JwksPolicy,
+};
 use common::{bearer, keys, other_keys};
 
 const SECRET: &str = "sk_test_mock_secret";

@@ -5,7 +5,9 @@
 mod common;
 
 use clerk_sdk::testing::{Endpoint, Fault, MachineTokenSpec, MockClerkApi};
-use clerk_sdk::{AcceptsToken, AuthStatus, Clerk, ClerkConfig, ClerkConfigBuilder, Has, TokenType};
+use clerk_sdk::{
+    AcceptsToken, Clerk, ClerkConfig, Has, TokenType, auth::AuthStatus, config::ClerkConfigBuilder,
+};
 use common::{bearer, keys};
 use serde_json::json;
 

@@ -5,7 +5,7 @@ mod common;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use clerk_sdk::{AuthStatus, MalformedToken, SessionVerifyError, TokenType};
+use clerk_sdk::{SessionVerifyError, TokenType, auth::AuthStatus, token::MalformedToken};
 use common::{
     APP, authenticate, bearer, clerk, clerk_at, keys, other_keys, reason, request_with_authorization,
 };
@@ -296,7 +296,7 @@ async fn skew_boundaries() {
     let strict = clerk_sdk::Clerk::new(
         common::builder()
             .clock_skew(std::time::Duration::ZERO)
-            .clock(clerk_sdk::FixedClock::new(t * 1000))
+            .clock(clerk_sdk::clock::FixedClock::new(t * 1000))
             .build()
             .unwrap(),
     );

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use clerk_sdk::testing::MockClerkApi;
 use clerk_sdk::{
-    AcceptsToken, Clerk, ClerkConfig, FixedClock, Has, JwksPolicy, RequestState, SessionAuth, TokenType,
+    AcceptsToken, Clerk, ClerkConfig, Has, RequestState, SessionAuth, TokenType, clock::FixedClock,
+    config::JwksPolicy,
 };
 use common::{APP, bearer, builder, keys, other_keys};
 use serde_json::json;
@@ -151,7 +152,7 @@ async fn trailing_padding_shares_the_entry_and_the_length_cap_still_applies() {
     assert!(state(&plain, &padded).await.is_authenticated());
     assert!(state(&clerk, &padded).await.is_authenticated());
     assert_eq!(clerk.cached_tokens(), 1);
-    let too_long = format!("{token}{}", "=".repeat(clerk_sdk::MAX_TOKEN_LEN));
+    let too_long = format!("{token}{}", "=".repeat(clerk_sdk::token::MAX_TOKEN_LEN));
     assert_eq!(state(&clerk, &too_long).await.reason_str(), Some("token-invalid"));
     assert_eq!(state(&plain, &too_long).await.reason_str(), Some("token-invalid"));
 }

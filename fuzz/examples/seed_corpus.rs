@@ -17,7 +17,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use clerk_sdk::fuzz_api::{self, AUTHORIZED_PARTY, ISSUER, NOW_MS, Outcome, PUBLISHABLE_KEY};
 use clerk_sdk::testing::TestKeys;
-use clerk_sdk::{PublishableKey, Webhook};
+use clerk_sdk::{keys::PublishableKey, webhook::Webhook};
 use serde_json::json;
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;

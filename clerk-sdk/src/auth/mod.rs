@@ -1,5 +1,8 @@
 //! The outcome of authenticating a request: [`RequestState`] (what was decided and why) and
-//! [`Auth`] (what the handler may rely on), mirroring upstream's `RequestState` and `toAuth()`.
+//! [`Auth`] (what the handler may rely on), mirroring `@clerk/backend`'s `RequestState` and
+//! `toAuth()`; the callers behind it ([`SessionAuth`], [`MachineAuth`]); why a request is signed
+//! out ([`SignedOutReason`], classified by [`ReasonClass`]); and what a route requires of its
+//! caller ([`Requirement`], [`Has`], [`Denial`]).
 //!
 //! Uses `http` types only; framework adapters build on it.
 
@@ -9,12 +12,15 @@ mod session;
 pub(crate) use request::Authenticator;
 pub use session::{SessionAuth, SessionClaims, SessionStatus};
 
+pub use crate::authorization::{Has, ParseReverificationError, Reverification, ReverificationLevel};
+pub use crate::clerk::RequestHeaders;
+pub use crate::machine::{MachineAuth, MachineJwtError, MachineTokenError};
+pub use crate::policy::{Denial, DenialKind, Requirement};
+pub use crate::reason::ReasonClass;
+
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::authorization::Has;
-use crate::machine::{MachineAuth, MachineTokenError};
-use crate::reason::ReasonClass;
 use crate::token::SessionVerifyError;
 use crate::token::{AcceptsToken, TokenType};
 

@@ -124,7 +124,7 @@ impl Authenticator {
         if let Some((cache, digest)) = &cache
             && let Some(entry) = cache.get(digest)
         {
-            match self.from_cache(entry, carrier).await {
+            match self.cache_hit(entry, carrier).await {
                 Some(state) => {
                     if state.status() == AuthStatus::SignedOut {
                         cache.remove(digest);
@@ -215,7 +215,7 @@ impl Authenticator {
 
     /// A cache hit: the state the token gets now, or `None` when the key that verified it is no
     /// longer the one its `kid` resolves to (rotated out, or keys unavailable).
-    async fn from_cache(&self, entry: Arc<VerifiedSession>, carrier: TokenCarrier) -> Option<RequestState> {
+    async fn cache_hit(&self, entry: Arc<VerifiedSession>, carrier: TokenCarrier) -> Option<RequestState> {
         if !self.keys.still_resolves(entry.key()).await {
             return None;
         }

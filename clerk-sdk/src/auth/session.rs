@@ -47,7 +47,7 @@ impl SessionClaims {
     /// The whole payload deserialized into `T`, e.g. a struct naming your custom claims.
     ///
     /// ```
-    /// # use clerk_sdk::SessionClaims;
+    /// # use clerk_sdk::auth::SessionClaims;
     /// #[derive(serde::Deserialize)]
     /// struct MyClaims {
     ///     sub: String,
@@ -84,7 +84,7 @@ impl SessionClaims {
 ///
 /// Clerk issues tokens for `active` sessions and, when an organization or another task must
 /// still be completed, for `pending` ones (signed out by default, see
-/// [`crate::ClerkConfigBuilder::treat_pending_as_signed_out`]).
+/// [`crate::config::ClerkConfigBuilder::treat_pending_as_signed_out`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SessionStatus {

@@ -26,7 +26,7 @@ pub struct ClerkSession(pub SessionAuth);
 /// A verified machine caller (m2m token, OAuth access token or API key); rejects with 401
 /// otherwise.
 ///
-/// Machine types must be accepted by the configuration ([`crate::ClerkConfigBuilder::accepts`])
+/// Machine types must be accepted by the configuration ([`crate::config::ClerkConfigBuilder::accepts`])
 /// or by a [`super::RequireLayer`] on the route.
 #[derive(Debug, Clone)]
 pub struct ClerkMachine(pub MachineAuth);

@@ -21,7 +21,7 @@ use axum::extract::{FromRef, FromRequestParts};
 use http::request::Parts;
 
 use super::{ClerkRejection, outcome};
-use crate::{AcceptsToken, Clerk, Has, Requirement, Reverification, TokenType};
+use crate::{AcceptsToken, Clerk, Has, TokenType, auth::Requirement, auth::Reverification};
 
 /// Which token types a [`Policy`] admits: [`AcceptsToken`] in a form a `const` can hold.
 #[doc(hidden)]

@@ -102,7 +102,7 @@ type RejectionFn = Arc<dyn Fn(ClerkRejection) -> Response + Send + Sync>;
 /// ```
 /// use axum::{Router, routing::get};
 /// use clerk_sdk::axum::RequireLayer;
-/// use clerk_sdk::{Clerk, Has, Requirement};
+/// use clerk_sdk::{Clerk, Has, auth::Requirement};
 ///
 /// fn admin_routes(clerk: Clerk) -> Router {
 ///     Router::new()

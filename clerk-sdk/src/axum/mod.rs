@@ -1,7 +1,7 @@
 //! axum 0.8 integration (feature `axum`): a layer that authenticates each request once,
 //! extractors, route guards and RFC 6750 rejections.
 //!
-//! This adapts [`crate::Clerk::authenticate_request_with`] and [`crate::Requirement`] only; it
+//! This adapts [`crate::Clerk::authenticate_request_with`] and [`crate::auth::Requirement`] only; it
 //! contains no verification logic. Split into files by job (layer, extractors, rejection),
 //! which STYLE.md's single `axum.rs` would have made one 600-line file.
 //!
@@ -16,7 +16,7 @@
 //! ```no_run
 //! use axum::{Router, routing::get, extract::FromRef};
 //! use clerk_sdk::axum::{ClerkLayer, ClerkSession, RequireLayer};
-//! use clerk_sdk::{Clerk, Has, Requirement};
+//! use clerk_sdk::{Clerk, Has, auth::Requirement};
 //!
 //! #[derive(Clone, FromRef)]
 //! struct App { clerk: Clerk }

@@ -17,7 +17,7 @@ use crate::webhook::{Webhook, WebhookError, WebhookEvent};
 ///
 /// ```
 /// use axum::{Router, routing::post};
-/// use clerk_sdk::Webhook;
+/// use clerk_sdk::webhook::Webhook;
 /// use clerk_sdk::axum::ClerkWebhook;
 ///
 /// async fn clerk_events(ClerkWebhook(event): ClerkWebhook) -> &'static str {

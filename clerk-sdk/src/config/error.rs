@@ -4,7 +4,7 @@ use crate::jwt_key::JwtKeyError;
 use crate::publishable_key::PublishableKeyError;
 use crate::token::TokenType;
 
-/// A configuration value is missing or invalid. Built once, by [`crate::ClerkConfigBuilder::build`].
+/// A configuration value is missing or invalid. Built once, by [`crate::config::ClerkConfigBuilder::build`].
 ///
 /// Names the setting at fault; never echoes a secret.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,22 +1,27 @@
-//! [`ClerkConfig`] and its builder: every setting validated once, in [`ClerkConfigBuilder::build`].
+//! [`ClerkConfig`] and its builder: every setting validated once, in [`ClerkConfigBuilder::build`],
+//! with the defaults ([`DEFAULT_API_URL`], …), the environment variable names ([`env`](mod@env))
+//! and the JWKS cache policy ([`JwksPolicy`]).
 //!
 //! Reads the environment only in [`ClerkConfig::from_env`]; does no network I/O. Nothing on the
-//! request path re-parses configuration.
+//! request path re-parses configuration. `build()` creates the one HTTP client (connection
+//! pool) that every Backend API call of a [`crate::Clerk`] shares, when a secret key makes
+//! such calls possible.
+
+mod error;
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::clock::{Clock, SystemClock};
-use crate::transport::Transport;
-mod error;
-
-use crate::jwks::JwksPolicy;
 use crate::jwt_key::JwtKey;
 use crate::publishable_key::PublishableKey;
 use crate::secret::SecretKey;
 use crate::token::session::SessionRules;
 use crate::token::{AcceptsToken, TokenType};
+use crate::transport::Transport;
+
+pub use crate::jwks::JwksPolicy;
 pub use error::ConfigError;
 
 /// Clerk's Backend API, the default [`ClerkConfigBuilder::api_url`].

@@ -283,7 +283,7 @@ impl MachineTokenSpec {
 ///
 /// It is a real HTTP server on `127.0.0.1` (a free port), so requests go through the SDK's
 /// whole HTTP stack. Point a [`ClerkConfig`](crate::ClerkConfig) at it with
-/// [`api_url`](crate::ClerkConfigBuilder::api_url):
+/// [`api_url`](crate::config::ClerkConfigBuilder::api_url):
 ///
 /// ```no_run
 /// use clerk_sdk::testing::{Endpoint, Fault, MachineTokenSpec, MockClerkApi, TestKeys};
@@ -382,7 +382,7 @@ impl MockClerkApi {
         Ok(MockClerkApi { addr, state, accept })
     }
 
-    /// The base URL, `http://127.0.0.1:<port>`, for [`api_url`](crate::ClerkConfigBuilder::api_url).
+    /// The base URL, `http://127.0.0.1:<port>`, for [`api_url`](crate::config::ClerkConfigBuilder::api_url).
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }

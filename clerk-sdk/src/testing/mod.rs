@@ -586,7 +586,7 @@ mod num_bits {
 ///
 /// ```
 /// use clerk_sdk::testing::sign_webhook;
-/// use clerk_sdk::{EventType, FixedClock, Webhook};
+/// use clerk_sdk::{webhook::EventType, clock::FixedClock, webhook::Webhook};
 ///
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let secret = "whsec_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcY";
@@ -606,10 +606,10 @@ pub fn sign_webhook(
     id: &str,
     timestamp_s: i64,
     body: &[u8],
-) -> Result<http::HeaderMap, crate::WebhookError> {
-    let webhook = crate::Webhook::new(secret)?;
+) -> Result<http::HeaderMap, crate::webhook::WebhookError> {
+    let webhook = crate::webhook::Webhook::new(secret)?;
     let value = |text: String, name: &'static str| {
-        http::HeaderValue::try_from(text).map_err(|_| crate::WebhookError::InvalidHeader(name))
+        http::HeaderValue::try_from(text).map_err(|_| crate::webhook::WebhookError::InvalidHeader(name))
     };
     let mut headers = http::HeaderMap::new();
     headers.insert("svix-id", value(id.to_owned(), "svix-id")?);

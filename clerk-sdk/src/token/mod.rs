@@ -1,7 +1,9 @@
-//! Token types, their stable wire names, and detection of which type a credential is.
+//! Token types, their stable wire names, and detection of which type a credential is; why a
+//! session token is refused ([`SessionVerifyError`]).
 //!
-//! Owns no I/O and no verification: `session.rs` verifies session JWTs, `extract.rs` pulls the
-//! raw credential out of a request, `jwt.rs` splits and decodes the compact form.
+//! Owns no I/O: `session.rs` verifies session JWTs against a key it is given, `extract.rs`
+//! pulls the raw credential out of a request, `jwt.rs` splits and decodes the compact form,
+//! `payload.rs` validates the payload in one pass.
 
 mod error;
 pub(crate) mod extract;
@@ -13,6 +15,7 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use error::SessionVerifyError;
+pub use jwt::{MAX_TOKEN_LEN, MalformedToken};
 
 /// The kind of credential a request carries.
 ///

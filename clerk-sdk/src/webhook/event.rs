@@ -22,7 +22,7 @@ use super::{PayloadError, WebhookError};
 
 /// A verified Clerk webhook event: the envelope around `data`.
 ///
-/// Built by [`crate::Webhook::verify`] or [`WebhookEvent::parse`]. Top-level fields other than
+/// Built by [`crate::webhook::Webhook::verify`] or [`WebhookEvent::parse`]. Top-level fields other than
 /// these six are dropped, as upstream does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -53,7 +53,7 @@ fn default_object() -> String {
 
 impl WebhookEvent {
     /// Parses an envelope from a body whose signature has already been checked (see
-    /// [`crate::Webhook::verify_signature`]). Never call this on an unverified body.
+    /// [`crate::webhook::Webhook::verify_signature`]). Never call this on an unverified body.
     ///
     /// # Errors
     /// `webhook-payload-invalid` ([`WebhookError::InvalidPayload`]) when the body is not JSON,

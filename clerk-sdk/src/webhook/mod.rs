@@ -172,7 +172,7 @@ pub struct VerifiedMessage {
 /// when the last clone is dropped.
 ///
 /// ```
-/// use clerk_sdk::{EventType, FixedClock, Webhook};
+/// use clerk_sdk::{webhook::EventType, clock::FixedClock, webhook::Webhook};
 ///
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let webhook = Webhook::new("whsec_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcY")?

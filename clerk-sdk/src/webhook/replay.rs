@@ -29,7 +29,7 @@ use std::time::Duration;
 use super::DEFAULT_WEBHOOK_TOLERANCE;
 
 /// Remembers accepted webhook message ids; shared by every request a
-/// [`crate::Webhook`] verifies.
+/// [`crate::webhook::Webhook`] verifies.
 ///
 /// Called only after the signature and the timestamp have been verified, so an attacker
 /// cannot fill the store with forged ids.

@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use clerk_sdk::testing::TestKeys;
-use clerk_sdk::{Clerk, ClerkConfigBuilder, FixedClock, RequestState};
+use clerk_sdk::{Clerk, RequestState, clock::FixedClock, config::ClerkConfigBuilder};
 use http::{HeaderValue, Request};
 
 /// The authorized party most tests use.

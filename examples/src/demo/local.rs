@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use clerk_sdk::testing::{TestKeys, sign_webhook};
-use clerk_sdk::{Clerk, Webhook};
+use clerk_sdk::{Clerk, webhook::Webhook};
 use http::Method;
 use serde_json::{Value, json};
 

@@ -106,7 +106,7 @@ pub enum DemoError {
     TestKit(clerk_sdk::testing::TestKitError),
     /// `CLERK_WEBHOOK_SIGNING_SECRET` was refused, or local mode could not sign its sample
     /// webhook.
-    Webhook(clerk_sdk::WebhookError),
+    Webhook(clerk_sdk::webhook::WebhookError),
     /// The system's random source failed (local mode's webhook secret).
     Random,
     /// The listener could not be bound to this address.
@@ -159,8 +159,8 @@ impl From<clerk_sdk::testing::TestKitError> for DemoError {
     }
 }
 
-impl From<clerk_sdk::WebhookError> for DemoError {
-    fn from(e: clerk_sdk::WebhookError) -> Self {
+impl From<clerk_sdk::webhook::WebhookError> for DemoError {
+    fn from(e: clerk_sdk::webhook::WebhookError) -> Self {
         DemoError::Webhook(e)
     }
 }

@@ -12,7 +12,9 @@ use axum::http::HeaderMap;
 use axum::http::header::{AUTHORIZATION, COOKIE, HeaderName, PROXY_AUTHORIZATION};
 use axum::routing::{get, post};
 use clerk_sdk::axum::{ClerkAuth, ClerkLayer, ClerkMachine, ClerkSession, ClerkWebhook};
-use clerk_sdk::{AcceptsToken, Auth, Clerk, InMemoryReplayStore, TokenType, Webhook, clerk_protected};
+use clerk_sdk::{
+    AcceptsToken, Auth, Clerk, TokenType, clerk_protected, webhook::InMemoryReplayStore, webhook::Webhook,
+};
 use serde_json::{Value, json};
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};

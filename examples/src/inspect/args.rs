@@ -8,7 +8,7 @@
 
 use std::path::PathBuf;
 
-use clerk_sdk::{AcceptsToken, Has, Reverification, TokenType};
+use clerk_sdk::{AcceptsToken, Has, TokenType, auth::Reverification};
 use http::{HeaderMap, HeaderName, HeaderValue};
 
 use super::{Error, shown};

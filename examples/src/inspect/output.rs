@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use clerk_sdk::dangerous::UnverifiedToken;
-use clerk_sdk::{Auth, MachineAuth, RequestState, SessionAuth, WebhookError, WebhookEvent};
+use clerk_sdk::{Auth, MachineAuth, RequestState, SessionAuth, webhook::WebhookError, webhook::WebhookEvent};
 use serde_json::{Map, Value, json};
 
 use super::Error;

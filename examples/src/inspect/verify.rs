@@ -9,7 +9,7 @@
 use std::io::Write;
 use std::time::Duration;
 
-use clerk_sdk::{Clerk, ClerkConfig, ClerkConfigBuilder, ConfigError, FixedClock};
+use clerk_sdk::{Clerk, ClerkConfig, ConfigError, clock::FixedClock, config::ClerkConfigBuilder};
 use http::header::{AUTHORIZATION, HeaderValue};
 
 use super::args::{Credential, KeySource, VerifyArgs};

@@ -7,7 +7,7 @@
 
 use std::io::{Read, Write};
 
-use clerk_sdk::{FixedClock, Webhook, WebhookError};
+use clerk_sdk::{clock::FixedClock, webhook::Webhook, webhook::WebhookError};
 
 use super::args::{BodySource, WebhookArgs};
 use super::{Error, output};

@@ -4,9 +4,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use http::HeaderMap;
 
-use crate::auth::{Authenticator, RequestState, SessionClaims};
+use crate::auth::{Authenticator, RequestHeaders, RequestState, SessionClaims};
 use crate::config::{ClerkConfig, ConfigError};
 use crate::token::{AcceptsToken, SessionVerifyError};
 
@@ -40,31 +39,6 @@ struct ClerkInner {
     authenticator: Authenticator,
     /// Requests authenticated through this handle (for tests and metrics).
     authentications: AtomicU64,
-}
-
-/// Anything that carries request headers: [`HeaderMap`], [`http::request::Parts`] or
-/// [`http::Request`].
-pub trait RequestHeaders {
-    /// The request's headers.
-    fn request_headers(&self) -> &HeaderMap;
-}
-
-impl RequestHeaders for HeaderMap {
-    fn request_headers(&self) -> &HeaderMap {
-        self
-    }
-}
-
-impl RequestHeaders for http::request::Parts {
-    fn request_headers(&self) -> &HeaderMap {
-        &self.headers
-    }
-}
-
-impl<B> RequestHeaders for http::Request<B> {
-    fn request_headers(&self) -> &HeaderMap {
-        self.headers()
-    }
 }
 
 impl Clerk {

@@ -1,11 +1,14 @@
-//! Reading a token without verifying it: for debugging tools only.
+//! Reading a token or a webhook body without verifying it: for debugging tools, and for bodies
+//! whose signature was checked separately.
 //!
 //! Nothing here checks a signature or a claim. Never make an access decision from these values;
-//! use [`crate::Clerk::verify_token`] or [`crate::Clerk::authenticate_request`].
+//! use [`crate::Clerk::verify_token`], [`crate::Clerk::authenticate_request`] or
+//! [`crate::webhook::Webhook::verify`].
 
 use serde_json::{Map, Value};
 
 use crate::token::jwt::{DecodedJwt, MalformedToken};
+use crate::webhook::{WebhookError, WebhookEvent};
 
 /// A token's header and claims, decoded but **not verified**.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,4 +36,18 @@ impl UnverifiedToken {
 pub fn decode_unverified(token: &str) -> Result<UnverifiedToken, MalformedToken> {
     let (header, claims) = DecodedJwt::decode(token)?.into_parts()?;
     Ok(UnverifiedToken { header, claims })
+}
+
+/// Parses a webhook body into a [`WebhookEvent`] **without checking its signature**.
+///
+/// Only for a body whose signature you already checked with
+/// [`crate::webhook::Webhook::verify_signature`] (for instance to record the message id before
+/// parsing); [`crate::webhook::Webhook::verify`] does both in one call and is what handlers
+/// should use. Anyone can post an unsigned body to your endpoint.
+///
+/// # Errors
+/// `webhook-payload-invalid` when the body is not a JSON object with a string `type`, or an
+/// envelope field has the wrong type.
+pub fn parse_webhook_event(body: &[u8]) -> Result<WebhookEvent, WebhookError> {
+    WebhookEvent::parse(body)
 }

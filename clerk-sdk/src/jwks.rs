@@ -143,7 +143,7 @@ impl JwksPolicy {
     }
 
     /// The configured connect timeout.
-    pub fn connect_timeout_value(&self) -> Duration {
+    pub(crate) fn connect_timeout_setting(&self) -> Duration {
         self.connect_timeout
     }
 }

@@ -55,7 +55,7 @@ mod jwt_key;
 mod key_source;
 pub mod keys;
 mod machine;
-mod policy;
+
 mod publishable_key;
 mod reason;
 mod secret;

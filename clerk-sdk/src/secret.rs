@@ -6,7 +6,10 @@ use std::fmt;
 use zeroize::Zeroizing;
 
 /// A Clerk secret key (`sk_…`) or machine secret key. Never printed.
-#[derive(Clone, PartialEq, Eq)]
+///
+/// Not comparable with `==`: a secret compared byte by byte would leak, through timing, how
+/// much of a guess was right. Compare [`SecretKey::expose_secret`] in constant time if you must.
+#[derive(Clone)]
 pub struct SecretKey(Zeroizing<String>);
 
 impl SecretKey {

@@ -11,8 +11,13 @@ const EC_P256: &str = include_str!("fixtures/ec_p256_public.pem");
 
 fn env(vars: &[(&'static str, &str)]) -> ClerkConfigBuilder {
     let vars: Vec<(&'static str, String)> = vars.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
-    ClerkConfigBuilder::from_lookup(|name| Ok(vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone())))
-        .unwrap()
+    ClerkConfigBuilder::from_lookup(|name| {
+        vars.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.clone())
+            .ok_or(std::env::VarError::NotPresent)
+    })
+    .unwrap()
 }
 
 async fn signs_in_with_pem(k: &TestKeys, pem: &str) -> bool {
@@ -108,7 +113,8 @@ fn from_env_reads_clerks_variable_names() {
     );
     assert!(defaults.authorized_parties().is_empty());
 
-    let err = ClerkConfigBuilder::from_lookup(|_| Err(())).unwrap_err();
+    let err = ClerkConfigBuilder::from_lookup(|_| Err(std::env::VarError::NotUnicode("\u{fffd}".into())))
+        .unwrap_err();
     assert_eq!(err, ConfigError::EnvNotUnicode("CLERK_SECRET_KEY"));
 }
 

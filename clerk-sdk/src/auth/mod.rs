@@ -6,6 +6,7 @@
 //!
 //! Uses `http` types only; framework adapters build on it.
 
+mod policy;
 mod request;
 mod session;
 
@@ -13,13 +14,14 @@ pub(crate) use request::Authenticator;
 pub use session::{SessionAuth, SessionClaims, SessionStatus};
 
 pub use crate::authorization::{Has, ParseReverificationError, Reverification, ReverificationLevel};
-pub use crate::clerk::RequestHeaders;
 pub use crate::machine::{MachineAuth, MachineJwtError, MachineTokenError};
-pub use crate::policy::{Denial, DenialKind, Requirement};
 pub use crate::reason::ReasonClass;
+pub use policy::{Denial, DenialKind, Requirement};
 
 use std::borrow::Cow;
 use std::fmt;
+
+use http::HeaderMap;
 
 use crate::token::SessionVerifyError;
 use crate::token::{AcceptsToken, TokenType};
@@ -376,5 +378,30 @@ impl SignedOutAuth {
     /// [`SessionStatus::Pending`] when a pending session was treated as signed out.
     pub fn status(&self) -> Option<SessionStatus> {
         self.pending.then_some(SessionStatus::Pending)
+    }
+}
+
+/// Anything that carries request headers: [`HeaderMap`], [`http::request::Parts`] or
+/// [`http::Request`].
+pub trait RequestHeaders {
+    /// The request's headers.
+    fn request_headers(&self) -> &HeaderMap;
+}
+
+impl RequestHeaders for HeaderMap {
+    fn request_headers(&self) -> &HeaderMap {
+        self
+    }
+}
+
+impl RequestHeaders for http::request::Parts {
+    fn request_headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+}
+
+impl<B> RequestHeaders for http::Request<B> {
+    fn request_headers(&self) -> &HeaderMap {
+        self.headers()
     }
 }

@@ -7,7 +7,7 @@ use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
 use http::request::Parts;
 
 use super::{ClerkRejection, outcome};
-use crate::policy::{Denial, DenialKind, Requirement};
+use crate::auth::{Denial, DenialKind, Requirement};
 use crate::{AcceptsToken, Clerk, MachineAuth, RequestState, SessionAuth, TokenType};
 
 /// The authentication outcome, whatever it is. Never rejects.

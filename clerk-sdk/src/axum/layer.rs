@@ -13,7 +13,7 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use super::{ClerkRejection, outcome};
-use crate::policy::Requirement;
+use crate::auth::Requirement;
 use crate::{AcceptsToken, Clerk};
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;

@@ -4,7 +4,7 @@ use axum::response::{IntoResponse, Response};
 use http::header::{CONTENT_TYPE, WWW_AUTHENTICATE};
 use http::{HeaderValue, StatusCode};
 
-use crate::policy::{Denial, DenialKind};
+use crate::auth::{Denial, DenialKind};
 
 /// The answer to a request that may not proceed. Implements [`IntoResponse`].
 ///

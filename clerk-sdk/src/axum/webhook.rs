@@ -89,7 +89,7 @@ where
 
     async fn from_request(request: Request<Body>, state: &S) -> Result<Self, Self::Rejection> {
         let webhook = Webhook::from_ref(state);
-        let limit = webhook.max_body_len_value();
+        let limit = webhook.body_limit();
         let (parts, body) = request.into_parts();
         // Reading stops one byte past the limit: a larger body is never buffered whole.
         let bytes = axum::body::to_bytes(body, limit.saturating_add(1))

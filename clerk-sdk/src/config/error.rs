@@ -11,11 +11,13 @@ use crate::token::TokenType;
 #[non_exhaustive]
 pub enum ConfigError {
     /// The JWT key (`CLERK_JWT_KEY`) could not be used.
+    // The cause is printed in the message, so it is not also a `source()`: error reporters
+    // that walk the chain would print it twice.
     #[error("jwt_key (CLERK_JWT_KEY): {0}")]
-    JwtKey(#[source] JwtKeyError),
+    JwtKey(JwtKeyError),
     /// The publishable key (`CLERK_PUBLISHABLE_KEY`) is not valid.
     #[error("publishable_key (CLERK_PUBLISHABLE_KEY): {0}")]
-    PublishableKey(#[source] PublishableKeyError),
+    PublishableKey(PublishableKeyError),
     /// The secret key (`CLERK_SECRET_KEY`) is set but empty.
     #[error("secret_key (CLERK_SECRET_KEY) is empty")]
     EmptySecretKey,

@@ -9,6 +9,7 @@
 
 mod error;
 
+use std::env::VarError;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -263,24 +264,37 @@ impl ClerkConfigBuilder {
     /// # Errors
     /// `env-not-unicode` if a variable is set to non-Unicode bytes.
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_lookup(|name| match std::env::var(name) {
-            Ok(v) => Ok(Some(v)),
-            Err(std::env::VarError::NotPresent) => Ok(None),
-            Err(std::env::VarError::NotUnicode(_)) => Err(()),
-        })
+        Self::from_lookup(|name| std::env::var(name))
     }
 
     /// Like [`ClerkConfigBuilder::from_env`], reading variables through `lookup` (for tests and
-    /// for other configuration sources). `lookup` returns `Err(())` for an unreadable value.
+    /// for other configuration sources). `lookup` answers as [`std::env::var`] does:
+    /// [`VarError::NotPresent`] for an unset variable, [`VarError::NotUnicode`] for an unreadable
+    /// one.
+    ///
+    /// ```
+    /// use std::env::VarError;
+    /// use clerk_sdk::config::ClerkConfigBuilder;
+    ///
+    /// let builder = ClerkConfigBuilder::from_lookup(|name| match name {
+    ///     "CLERK_SECRET_KEY" => Ok("sk_test_example".to_owned()),
+    ///     _ => Err(VarError::NotPresent),
+    /// })?;
+    /// # let _ = builder;
+    /// # Ok::<(), clerk_sdk::ConfigError>(())
+    /// ```
     ///
     /// # Errors
-    /// `env-not-unicode` when `lookup` fails for a variable.
+    /// `env-not-unicode` when `lookup` answers [`VarError::NotUnicode`] for a variable.
     pub fn from_lookup(
-        mut lookup: impl FnMut(&'static str) -> Result<Option<String>, ()>,
+        mut lookup: impl FnMut(&'static str) -> Result<String, VarError>,
     ) -> Result<Self, ConfigError> {
         let mut get = |name: &'static str| -> Result<Option<String>, ConfigError> {
-            let value = lookup(name).map_err(|()| ConfigError::EnvNotUnicode(name))?;
-            Ok(value.filter(|v| !v.trim().is_empty()))
+            match lookup(name) {
+                Ok(value) => Ok(Some(value).filter(|v| !v.trim().is_empty())),
+                Err(VarError::NotPresent) => Ok(None),
+                Err(VarError::NotUnicode(_)) => Err(ConfigError::EnvNotUnicode(name)),
+            }
         };
         let mut builder = ClerkConfigBuilder::default();
         if let Some(v) = get(env::SECRET_KEY)? {
@@ -315,6 +329,7 @@ impl ClerkConfigBuilder {
     /// Needed for Backend API calls: session keys from the JWKS endpoint when no
     /// [`ClerkConfigBuilder::jwt_key`] is set, and machine tokens. Not needed for networkless
     /// session verification.
+    #[must_use]
     pub fn secret_key(mut self, secret: impl Into<String>) -> Self {
         self.secret_key = Some(SecretKey::new(secret));
         self
@@ -322,12 +337,14 @@ impl ClerkConfigBuilder {
 
     /// The machine secret key (`CLERK_MACHINE_SECRET_KEY`), preferred over the secret key when
     /// verifying m2m tokens. Default: none.
+    #[must_use]
     pub fn machine_secret_key(mut self, secret: impl Into<String>) -> Self {
         self.machine_secret_key = Some(SecretKey::new(secret));
         self
     }
 
     /// The webhook signing secret (`CLERK_WEBHOOK_SIGNING_SECRET`). Default: none.
+    #[must_use]
     pub fn webhook_signing_secret(mut self, secret: impl Into<String>) -> Self {
         self.webhook_signing_secret = Some(SecretKey::new(secret));
         self
@@ -337,6 +354,7 @@ impl ClerkConfigBuilder {
     ///
     /// Optional: it enables [`ClerkConfigBuilder::issuer_from_publishable_key`] and the suffixed
     /// `__session_<suffix>` cookie. Validated by `build()`.
+    #[must_use]
     pub fn publishable_key(mut self, key: impl Into<String>) -> Self {
         self.publishable_key = Some(key.into());
         self
@@ -346,12 +364,14 @@ impl ClerkConfigBuilder {
     ///
     /// Accepts real newlines, the literal `\n` form of `.env` files and a header-less base64
     /// body. Must be RSA with at least 2048 bits. Parsed once, by `build()`.
+    #[must_use]
     pub fn jwt_key(mut self, pem: impl Into<String>) -> Self {
         self.jwt_key = Some(JwtKeySetting::Pem(pem.into()));
         self
     }
 
     /// An already parsed networkless verification key. Default: none.
+    #[must_use]
     pub fn jwt_key_parsed(mut self, key: JwtKey) -> Self {
         self.jwt_key = Some(JwtKeySetting::Parsed(key));
         self
@@ -362,6 +382,7 @@ impl ClerkConfigBuilder {
     /// Security: set this to your frontend origins (e.g. `https://app.example.com`) so that a
     /// token issued to another site is refused (`token-invalid-authorized-parties`). Matching is
     /// exact: no trailing-slash or case normalisation.
+    #[must_use]
     pub fn authorized_parties<I, S>(mut self, parties: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -372,6 +393,7 @@ impl ClerkConfigBuilder {
     }
 
     /// Adds one accepted `azp` value.
+    #[must_use]
     pub fn authorized_party(mut self, party: impl Into<String>) -> Self {
         self.authorized_parties.push(party.into());
         self
@@ -381,6 +403,7 @@ impl ClerkConfigBuilder {
     ///
     /// When set, the check is strict: a token without a matching `aud` (a string, or an array
     /// with a matching string) is refused with `token-verification-failed`.
+    #[must_use]
     pub fn audiences<I, S>(mut self, audiences: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -391,12 +414,14 @@ impl ClerkConfigBuilder {
     }
 
     /// Adds one accepted `aud` value.
+    #[must_use]
     pub fn audience(mut self, audience: impl Into<String>) -> Self {
         self.audiences.push(audience.into());
         self
     }
 
     /// Replaces the accepted `iss` values. Default: not checked (as upstream).
+    #[must_use]
     pub fn issuers<I, S>(mut self, issuers: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -407,6 +432,7 @@ impl ClerkConfigBuilder {
     }
 
     /// Adds one accepted `iss` value.
+    #[must_use]
     pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
         match &mut self.issuers {
             IssuerSetting::List(list) => list.push(issuer.into()),
@@ -418,6 +444,7 @@ impl ClerkConfigBuilder {
     /// Pins `iss` to `https://<frontend API>` of the publishable key. Default: off.
     ///
     /// `build()` fails with `issuer-needs-publishable-key` when no publishable key is set.
+    #[must_use]
     pub fn issuer_from_publishable_key(mut self) -> Self {
         self.issuers = IssuerSetting::FromPublishableKey;
         self
@@ -427,30 +454,35 @@ impl ClerkConfigBuilder {
     ///
     /// Applied to `exp`, `nbf` and `iat`. Larger values accept tokens for longer after they
     /// expire. Sub-millisecond parts are dropped.
+    #[must_use]
     pub fn clock_skew(mut self, skew: Duration) -> Self {
         self.clock_skew = skew;
         self
     }
 
     /// Backend API base URL (`CLERK_API_URL`). Default: `https://api.clerk.com`.
+    #[must_use]
     pub fn api_url(mut self, url: impl Into<String>) -> Self {
         self.api_url = url.into();
         self
     }
 
     /// Backend API version segment (`CLERK_API_VERSION`). Default: `v1`.
+    #[must_use]
     pub fn api_version(mut self, version: impl Into<String>) -> Self {
         self.api_version = version.into();
         self
     }
 
     /// Which credentials requests may carry. Default: session tokens only.
+    #[must_use]
     pub fn accepts(mut self, accepts: impl Into<AcceptsToken>) -> Self {
         self.accepts = accepts.into();
         self
     }
 
     /// Whether a pending session (`sts: "pending"`) is signed out. Default: `true`, as upstream.
+    #[must_use]
     pub fn treat_pending_as_signed_out(mut self, yes: bool) -> Self {
         self.treat_pending_as_signed_out = yes;
         self
@@ -458,6 +490,7 @@ impl ClerkConfigBuilder {
 
     /// How keys fetched from the Backend API (used when no JWT key is set) are cached and
     /// fetched. Default: [`JwksPolicy::default`].
+    #[must_use]
     pub fn jwks_policy(mut self, policy: JwksPolicy) -> Self {
         self.jwks_policy = policy;
         self
@@ -470,12 +503,14 @@ impl ClerkConfigBuilder {
     /// the key that verified the token to still be the one its `kid` resolves to; refused
     /// tokens are never cached. Each entry takes about 215 bytes plus the token's decoded
     /// payload (a typical 420-byte payload: about 635 bytes, so 100,000 tokens ≈ 61 MiB).
+    #[must_use]
     pub fn token_cache_capacity(mut self, entries: usize) -> Self {
         self.token_cache_capacity = entries;
         self
     }
 
     /// The clock that time checks read. Default: the system clock.
+    #[must_use]
     pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
         self.clock = Arc::new(clock);
         self
@@ -542,7 +577,7 @@ impl ClerkConfigBuilder {
         // One pooled HTTP client per config, created only when a Backend API call can happen.
         let transport = if self.secret_key.is_some() || self.machine_secret_key.is_some() {
             Some(
-                Transport::new(&api_url, &api_version, self.jwks_policy.connect_timeout_value())
+                Transport::new(&api_url, &api_version, self.jwks_policy.connect_timeout_setting())
                     .map_err(|_| ConfigError::HttpClient)?,
             )
         } else {
@@ -579,7 +614,7 @@ fn validate_accepts(
     if matches!(accepts, AcceptsToken::Many(list) if list.is_empty()) {
         return Err(ConfigError::EmptyAccepts);
     }
-    for t in TokenType::ALL.into_iter().filter(|t| accepts.accepts(*t)) {
+    for t in TokenType::ALL.iter().copied().filter(|t| accepts.accepts(*t)) {
         let has_key = match t {
             TokenType::SessionToken => true,
             TokenType::M2mToken => secret || machine_secret || jwt_key,

@@ -35,8 +35,9 @@ pub enum TokenType {
 }
 
 impl TokenType {
-    /// Every token type, in a stable order.
-    pub const ALL: [TokenType; 4] = [
+    /// Every token type, in a stable order. A slice, so that a new variant changes its length,
+    /// not its type.
+    pub const ALL: &'static [TokenType] = &[
         TokenType::SessionToken,
         TokenType::M2mToken,
         TokenType::OAuthToken,
@@ -75,7 +76,8 @@ impl FromStr for TokenType {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         TokenType::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|t| t.as_str() == s)
             .ok_or(UnknownTokenType)
     }
@@ -116,9 +118,7 @@ impl AcceptsToken {
 
     /// Whether machine tokens of any kind are admitted.
     pub fn accepts_any_machine(&self) -> bool {
-        TokenType::ALL
-            .into_iter()
-            .any(|t| t.is_machine() && self.accepts(t))
+        TokenType::ALL.iter().any(|&t| t.is_machine() && self.accepts(t))
     }
 
     /// The type that is reported on a mismatch: the requested type for a single type, none otherwise.
@@ -262,7 +262,7 @@ mod tests {
 
     #[test]
     fn wire_names_round_trip() {
-        for t in TokenType::ALL {
+        for &t in TokenType::ALL {
             assert_eq!(t.as_str().parse::<TokenType>(), Ok(t));
         }
         assert_eq!("Session_Token".parse::<TokenType>(), Err(UnknownTokenType));

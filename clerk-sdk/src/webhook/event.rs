@@ -22,8 +22,8 @@ use super::{PayloadError, WebhookError};
 
 /// A verified Clerk webhook event: the envelope around `data`.
 ///
-/// Built by [`crate::webhook::Webhook::verify`] or [`WebhookEvent::parse`]. Top-level fields other than
-/// these six are dropped, as upstream does.
+/// Built by [`crate::webhook::Webhook::verify`], which parses the body only after its signature
+/// held. Top-level fields other than these six are dropped, as upstream does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct WebhookEvent {
@@ -58,7 +58,7 @@ impl WebhookEvent {
     /// # Errors
     /// `webhook-payload-invalid` ([`WebhookError::InvalidPayload`]) when the body is not JSON,
     /// not an object, has no string `type`, or an envelope field has the wrong type.
-    pub fn parse(body: &[u8]) -> Result<Self, WebhookError> {
+    pub(crate) fn parse(body: &[u8]) -> Result<Self, WebhookError> {
         let value: Value = serde_json::from_slice(body).map_err(|e| {
             WebhookError::InvalidPayload(PayloadError::NotJson {
                 line: e.line(),

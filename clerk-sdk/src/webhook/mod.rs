@@ -296,6 +296,7 @@ impl Webhook {
     ///
     /// This bounds how long a captured request can be replayed; without a
     /// [`Webhook::replay_store`] it is the only replay defence, so keep it short.
+    #[must_use]
     pub fn tolerance(mut self, tolerance: Duration) -> Self {
         self.tolerance = tolerance;
         self.tolerance_s = duration_secs(tolerance);
@@ -304,12 +305,14 @@ impl Webhook {
 
     /// The largest body accepted, in bytes, checked before anything else. Default:
     /// [`DEFAULT_WEBHOOK_MAX_BODY_LEN`] (1 MiB). Read the request body with the same limit.
+    #[must_use]
     pub fn max_body_len(mut self, max: usize) -> Self {
         self.max_body_len = max;
         self
     }
 
     /// The clock the timestamp is checked against. Default: the system clock.
+    #[must_use]
     pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
         self.clock = Arc::new(clock);
         self
@@ -319,18 +322,19 @@ impl Webhook {
     ///
     /// Consulted only after the signature is verified. Share one store across clones and,
     /// in a multi-instance deployment, across instances (see [`ReplayStore`]).
+    #[must_use]
     pub fn replay_store(mut self, store: Arc<dyn ReplayStore>) -> Self {
         self.replay_store = Some(store);
         self
     }
 
-    /// The configured tolerance.
-    pub fn tolerance_value(&self) -> Duration {
+    /// How far a message's timestamp may be from now (set by [`Webhook::tolerance`]).
+    pub fn timestamp_tolerance(&self) -> Duration {
         self.tolerance
     }
 
-    /// The configured body limit, in bytes.
-    pub fn max_body_len_value(&self) -> usize {
+    /// The largest body accepted, in bytes (set by [`Webhook::max_body_len`]).
+    pub fn body_limit(&self) -> usize {
         self.max_body_len
     }
 
@@ -575,7 +579,7 @@ mod tests {
 
         // Configurable, and sub-second clock readings are floored.
         let strict = at(T).tolerance(Duration::from_secs(10));
-        assert_eq!(strict.tolerance_value(), Duration::from_secs(10));
+        assert_eq!(strict.timestamp_tolerance(), Duration::from_secs(10));
         let strict = strict.clock(FixedClock::new(u64::try_from(T + 10).unwrap() * 1000 + 999));
         assert!(strict.verify(&known_headers(), BODY).is_ok());
         let strict = strict.clock(FixedClock::new(u64::try_from(T + 11).unwrap() * 1000));
@@ -748,13 +752,13 @@ mod tests {
     #[test]
     fn body_size_cap_is_checked_first() {
         let wh = at(T).max_body_len(BODY.len());
-        assert_eq!(wh.max_body_len_value(), BODY.len());
+        assert_eq!(wh.body_limit(), BODY.len());
         assert!(wh.verify(&known_headers(), BODY).is_ok());
         let big = [b' '; 24];
         let err = wh.verify(&HeaderMap::new(), &big).unwrap_err();
         assert_eq!(err, WebhookError::BodyTooLarge { len: 24, limit: 23 });
         assert_eq!(err.reason(), "webhook-body-too-large");
-        assert_eq!(at(T).max_body_len_value(), DEFAULT_WEBHOOK_MAX_BODY_LEN);
+        assert_eq!(at(T).body_limit(), DEFAULT_WEBHOOK_MAX_BODY_LEN);
         let huge = vec![b'x'; DEFAULT_WEBHOOK_MAX_BODY_LEN + 1];
         assert!(matches!(
             at(T).verify_signature(&known_headers(), &huge),

@@ -319,7 +319,7 @@ impl LocalMode {
                  for {} minutes, and only once; sent again, it answers 401 webhook-replayed (restart the\n\
                  demo for a fresh one).\n",
                 n + 1,
-                self.webhook.tolerance_value().as_secs() / 60
+                self.webhook.timestamp_tolerance().as_secs() / 60
             ));
         }
         out.push_str(

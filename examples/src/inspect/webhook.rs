@@ -20,7 +20,7 @@ pub(super) fn run(args: &WebhookArgs, stdout: &mut dyn Write) -> Result<(), Erro
     if let Some(ms) = args.now_ms {
         webhook = webhook.clock(FixedClock::new(ms));
     }
-    let body = body(&args.body, webhook.max_body_len_value())?;
+    let body = body(&args.body, webhook.body_limit())?;
     output::write(stdout, &output::webhook(&webhook.verify(&args.headers, &body)))
 }
 

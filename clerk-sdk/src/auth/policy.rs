@@ -1,7 +1,7 @@
 //! What a route requires of its caller ([`Requirement`]) and the pure decision of whether a
 //! [`RequestState`] meets it. Framework-free: the axum adapter and the macro build on it.
 
-use crate::auth::{Auth, RequestState, SessionStatus};
+use super::{Auth, RequestState, SessionStatus};
 use crate::authorization::Has;
 use crate::reason::ReasonClass;
 use crate::token::{AcceptsToken, TokenType};
@@ -215,8 +215,8 @@ impl Denial {
 
 #[cfg(test)]
 mod tests {
+    use super::super::SignedOutReason;
     use super::*;
-    use crate::auth::SignedOutReason;
 
     #[test]
     fn default_is_any_session() {

@@ -264,7 +264,7 @@ impl ClerkConfigBuilder {
     /// # Errors
     /// `env-not-unicode` if a variable is set to non-Unicode bytes.
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_lookup(|name| std::env::var(name))
+        Self::from_lookup(std::env::var)
     }
 
     /// Like [`ClerkConfigBuilder::from_env`], reading variables through `lookup` (for tests and

@@ -1,5 +1,5 @@
-//! The curl commands `cargo run --example demo` prints in local mode (issue 3, "Done when";
-//! the signed webhook: issue 5, item 3): each one, sent as the equivalent reqwest request to the
+//! The curl commands `cargo run --example demo` prints in local mode (the signed webhook
+//! included): each one, sent as the equivalent reqwest request to the
 //! demo running in-process, gives the answer the README's walk-through table documents, and the
 //! README shows the real printed output.
 

@@ -1,6 +1,6 @@
 //! The demo API over real HTTP: every route × {no token, malformed, expired, wrong `azp`,
 //! member, admin, m2m, keys unavailable}, asserting the status, `WWW-Authenticate`, the
-//! `x-clerk-auth-*` headers and the JSON body of each answer (issue 3, "Done when").
+//! `x-clerk-auth-*` headers and the JSON body of each answer.
 //!
 //! The demo router is built as `cargo run --example demo` builds it: in local mode
 //! ([`LocalMode`]) for every case but "keys unavailable", which uses a config in JWKS mode

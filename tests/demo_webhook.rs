@@ -1,4 +1,4 @@
-//! The demo's `POST /webhooks/clerk` over real HTTP (issue 5, item 3): it exists only with a
+//! The demo's `POST /webhooks/clerk` over real HTTP: it exists only with a
 //! verifier, answers `{"received": "<type>"}` for a verified event, refuses with
 //! `ClerkWebhook`'s 400/401/413 and the webhook reasons, refuses a replay, and never goes
 //! through the `ClerkLayer` (webhooks carry no Clerk token).

@@ -1,5 +1,5 @@
-//! A request is verified once, however many layers and extractors ask about it (issue 3,
-//! "Done when"): [`Clerk::authentications`] counts the requests a handle authenticated, and
+//! A request is verified once, however many layers and extractors ask about it:
+//! [`Clerk::authentications`] counts the requests a handle authenticated, and
 //! must go up by exactly one per request.
 
 use clerk_examples::demo::{LocalMode, router};

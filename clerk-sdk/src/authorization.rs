@@ -1,4 +1,5 @@
-//! `has()`: role, permission, feature, plan and reverification checks (B 5.6).
+//! `has()`: role, permission, feature, plan and reverification checks, as `@clerk/backend`'s
+//! `has()` defines them.
 //!
 //! This is the port of `createCheckAuthorization` from `@clerk/shared`. A query ([`Has`]) is
 //! checked in three dimensions, each of which passes, fails or is skipped when the query does not
@@ -16,7 +17,7 @@
 //!   asked for. It passes only if the session carries the matching empty value (`role ""` matches
 //!   an org role of `org:`); otherwise it fails.
 //! * A `fea`/`pla` claim with an element that has no colon fails every feature or plan check on
-//!   that claim: upstream throws and the check fails, and we fail closed the same way (Part A 11).
+//!   that claim: upstream throws and the check fails, and we fail closed the same way.
 //! * A [`Reverification::Custom`] with `after_minutes: 0` always fails, like upstream's
 //!   `afterMinutes > 0` validation.
 
@@ -183,7 +184,7 @@ impl Has {
     }
 }
 
-/// Reverification requirement: presets of B 5.6 or a custom level and window.
+/// Reverification requirement: one of Clerk's presets or a custom level and window.
 ///
 /// A factor is fresh when it was verified, and fewer than [`after_minutes`](Self::after_minutes)
 /// minutes ago. Parses from and displays as the preset name (`strict_mfa`, `strict`,
@@ -377,7 +378,7 @@ pub(crate) struct AuthorizationInput<'a> {
     pub(crate) factor_verification_age: Option<&'a Value>,
 }
 
-/// Upstream `has(params)` for a signed-in session (B 5.6).
+/// Upstream `has(params)` for a signed-in session.
 pub(crate) fn check(input: &AuthorizationInput<'_>, has: &Has) -> bool {
     if input.user_id.is_none_or(str::is_empty) {
         return false;
@@ -761,7 +762,7 @@ mod tests {
         let second = ReverificationLevel::SecondFactor;
         let multi = ReverificationLevel::MultiFactor;
         let cases: Vec<(Value, Reverification, bool)> = vec![
-            // Spec B 5.6 verified examples.
+            // Examples checked against `@clerk/backend`'s `has()`.
             (json!([5, 30]), Reverification::Strict, false),
             (json!([5, 30]), Reverification::Moderate, true),
             (json!([5, 30]), custom(first, 6), true),

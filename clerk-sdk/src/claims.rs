@@ -1,11 +1,12 @@
 //! Pure helpers that turn verified session claims into auth properties (v1 and v2 claim formats).
 //!
 //! This is the port of `__experimental_JWTPayloadToAuthObjectProperties` and `splitByScope` from
-//! `@clerk/shared` (spec B 4.2–4.4). Nothing here does I/O or verification: the claims handed in
+//! `@clerk/shared`. Nothing here does I/O or verification: the claims handed in
 //! have already been verified.
 //!
 //! Where upstream throws or reads a value of an unexpected type, we take the fail-closed reading
-//! (Part A 11, and the notes on each function):
+//! (a malformed claim must never grant access, nor crash the request; see the notes on each
+//! function):
 //! * a `fea`/`pla` element without a colon is skipped and flagged as `malformed` instead of
 //!   throwing; checks that read the claim then fail closed (`has()` in `authorization.rs`);
 //! * under v2, a `fea`, `o.per` or `o.fpm` that is not a string counts as empty (upstream throws a
@@ -33,7 +34,7 @@ pub(crate) struct ScopedValues<'a> {
 /// Scope `o` goes to `org`, `u` to `user`, `ou`/`uo` to both; other scopes are ignored. An element
 /// without a colon (including the empty element of `"o:a,"` or a blank claim such as `" "`) is
 /// skipped and sets `malformed = true`: upstream throws, we ignore the element and let the checks
-/// that need the claim fail closed (Part A 11). An empty claim gives empty lists.
+/// that need the claim fail closed. An empty claim gives empty lists.
 pub(crate) fn split_by_scope(claim: &str) -> ScopedValues<'_> {
     let mut out = ScopedValues::default();
     if claim.is_empty() {
@@ -57,7 +58,7 @@ pub(crate) fn split_by_scope(claim: &str) -> ScopedValues<'_> {
     out
 }
 
-/// v2 permission expansion of spec B 4.3: the `fea` claim, `o.per` and `o.fpm`.
+/// v2 permission expansion (as `@clerk/shared` does it): the `fea` claim, `o.per` and `o.fpm`.
 ///
 /// An empty `per` or `fpm` gives no permissions. Each `fpm` element is an arbitrary-precision
 /// decimal mask (`^\d+$`, otherwise that feature gets nothing), read least-significant bit first;
@@ -85,7 +86,7 @@ pub(crate) fn v2_org_permissions(fea: &str, per: &str, fpm: &str) -> Vec<String>
     out
 }
 
-/// Org fields derived from a claims object, v1 or v2 (spec B 4.2).
+/// Org fields derived from a claims object, v1 or v2.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct OrgClaims {
     /// Active organization id (`org_id`, or `o.id` under v2).
@@ -94,11 +95,11 @@ pub(crate) struct OrgClaims {
     pub(crate) slug: Option<String>,
     /// Role in the active organization (`org_role`, or `"org:" + o.rol` under v2).
     pub(crate) role: Option<String>,
-    /// Permissions in the active organization (`org_permissions`, or the B 4.3 expansion).
+    /// Permissions in the active organization (`org_permissions`, or the v2 expansion of `fea`, `o.per` and `o.fpm`).
     pub(crate) permissions: Option<Vec<String>>,
 }
 
-/// Reads the org fields of a verified claims object (spec B 4.2).
+/// Reads the org fields of a verified claims object.
 ///
 /// The token is v2 iff `v` is the JSON number 2; as in JavaScript (`2.0 === 2`), a float `2.0`
 /// counts, while `"2"`, `2.5`, `3` or a missing `v` take the v1 path.
@@ -338,7 +339,7 @@ mod tests {
         let per55 = numbered_per(55);
         let cases: Vec<(&str, &str, &str, &str, Vec<String>)> = vec![
             (
-                "worked example B 4.3",
+                "worked example of the v2 permission expansion",
                 "o:reports,u:profile,ou:teams,o:billing",
                 "read,manage,delete",
                 "3,2,5",

@@ -4,7 +4,6 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-
 use crate::auth::{Authenticator, RequestHeaders, RequestState, SessionClaims};
 use crate::config::{ClerkConfig, ConfigError};
 use crate::token::{AcceptsToken, SessionVerifyError};

@@ -1,4 +1,5 @@
-//! Entry points for the fuzz targets in `fuzz/` (feature `__fuzz`, issue 7 item 1).
+//! Entry points for the fuzz targets in `fuzz/` (feature `__fuzz`), so that they reach the
+//! crate's private parsers without making them public.
 //!
 //! **Internal**: not public API and not covered by semver; it may change or disappear in any
 //! release. Each function takes arbitrary bytes, runs one of the crate's parsers or verifiers on
@@ -33,7 +34,8 @@ use crate::{
 };
 
 /// The fixed time of every fuzz run, in ms since the epoch (2023-11-14T22:13:20Z). The webhook
-/// known-answer vector (CLERK-SPEC B §9) is signed at this second; seed tokens are minted at it.
+/// known-answer vector (the signature Clerk's Svix scheme gives for [`WEBHOOK_SECRET`], a fixed
+/// id and body) is signed at this second; seed tokens are minted at it.
 pub const NOW_MS: u64 = 1_700_000_000_000;
 
 /// The publishable key of [`session_clerk`]: Frontend API `clerk.example.com`, so the pinned
@@ -46,7 +48,7 @@ pub const ISSUER: &str = "https://clerk.example.com";
 /// The authorized party (`azp`) [`session_clerk`] and [`verify_session_token`] require.
 pub const AUTHORIZED_PARTY: &str = "https://app.example";
 
-/// The webhook signing secret of the known-answer vector (CLERK-SPEC B §9): bytes 0x01..0x18.
+/// The webhook signing secret of the known-answer vector: bytes 0x01..0x18.
 pub const WEBHOOK_SECRET: &str = "whsec_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcY";
 
 /// How one request ended.

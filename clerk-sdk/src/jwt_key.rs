@@ -3,7 +3,7 @@
 //!
 //! Upstream `@clerk/backend` never parses this key: it strips the PEM lines and a fixed
 //! 2048-bit `SubjectPublicKeyInfo` prefix and suffix from the text and uses the rest as the JWK
-//! modulus (B §3.1). That only works for 2048-bit keys with exponent 65537 written with real
+//! modulus. That only works for 2048-bit keys with exponent 65537 written with real
 //! newlines. Here the text is decoded, the `SubjectPublicKeyInfo` is parsed with a real DER parser
 //! (`spki`, then `pkcs1` for the RSA part), checked, and handed to aws-lc-rs a single time.
 //! Every verification then reuses the parsed key.

@@ -74,9 +74,12 @@ pub mod testing;
 #[doc(hidden)]
 pub mod fuzz_api;
 
+#[doc(inline)]
 pub use auth::{Auth, Has, MachineAuth, MachineTokenError, RequestState, SessionAuth};
 pub use clerk::Clerk;
+#[doc(inline)]
 pub use config::{ClerkConfig, ConfigError};
+#[doc(inline)]
 pub use token::{AcceptsToken, SessionVerifyError, TokenType};
 
 #[cfg(feature = "macros")]

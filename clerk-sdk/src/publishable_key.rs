@@ -1,7 +1,7 @@
 //! Clerk publishable keys (`pk_test_…` / `pk_live_…`): validation, the Frontend API host,
 //! the session-token issuer, and the cookie suffix.
 //!
-//! Validation is exactly upstream's `isPublishableKey` (`@clerk/shared/keys`, B §8.1): one of
+//! Validation is exactly upstream's `isPublishableKey` (`@clerk/shared/keys`): one of
 //! the two prefixes, exactly three `_`-separated parts, and a third part that the WHATWG
 //! forgiving base64 decoder (`atob`) turns into `<frontend API>$`, with a single `$` at the end
 //! and at least one `.`. The key is kept verbatim, as upstream does: the cookie suffix is

@@ -1,6 +1,7 @@
-//! The transport to Clerk's Backend API: one `reqwest::Client` per config (connection pooling), Clerk's
-//! headers on every call (B §3.2, §10.2), bounded response bodies, and transport failures
-//! classified so that callers can say why a call failed.
+//! The transport to Clerk's Backend API: one `reqwest::Client` per config (connection pooling),
+//! Clerk's headers on every call (`Authorization: Bearer <secret key>`, `Clerk-API-Version`, a
+//! `User-Agent` naming this SDK), bounded response bodies, and transport failures classified so
+//! that callers can say why a call failed.
 //!
 //! Knows nothing about JWKS or machine tokens; `jwks.rs` and `machine.rs` build on it.
 
@@ -128,7 +129,8 @@ impl Transport {
         format!("{}/{}/jwks", self.api_url, self.api_version)
     }
 
-    /// `{api_url}/{path}`, without the version segment (machine endpoints, B §7.1).
+    /// `{api_url}/{path}`, without the version segment (Clerk serves the machine verify
+    /// endpoints there).
     pub(crate) fn unversioned_url(&self, path: &str) -> String {
         format!("{}/{}", self.api_url, path.trim_start_matches('/'))
     }

@@ -6,7 +6,7 @@ use clerk_sdk::{Clerk, Has, TokenType, auth::AuthStatus, auth::Reverification};
 use common::{APP, authenticate, bearer, builder, clerk, keys};
 use serde_json::json;
 
-/// The worked example of CLERK-SPEC B §4.3.
+/// A worked example of the v2 permission expansion.
 #[tokio::test]
 async fn v2_worked_example() {
     let token = keys()

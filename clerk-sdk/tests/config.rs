@@ -189,7 +189,7 @@ async fn issuer_pin_from_publishable_key() {
     );
 }
 
-/// Strict audience (Part A item 7).
+/// Strict audience: with an audience configured, a token without a matching `aud` is refused.
 #[tokio::test]
 async fn strict_audience() {
     let k = keys();

@@ -224,7 +224,7 @@ async fn accepts_semantics() {
         "no verification on a mismatch"
     );
 
-    // Session only (the default): opaque machine tokens are a type mismatch (Part A item 6).
+    // Session only (the default): opaque machine tokens are a type mismatch (`@clerk/backend` says `token-invalid`).
     let session_only = Clerk::new(builder(&mock).build().unwrap());
     let s = decide(&session_only, "mt_valid").await;
     assert_eq!(s.reason_str(), Some("token-type-mismatch"));

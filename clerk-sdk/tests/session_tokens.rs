@@ -44,7 +44,7 @@ async fn valid_token_signs_in() {
     assert_eq!(session.claims().str("azp"), Some(APP));
 }
 
-/// Each reason of B §2.3 that the networkless path can produce, through `authenticate_request`.
+/// Each session-token reason that the networkless path can produce, through `authenticate_request`.
 #[tokio::test]
 async fn reason_table() {
     let k = keys();

@@ -3,7 +3,7 @@
 //! before, divided by the tokens cached. Everything the cache keeps is counted: entries, their
 //! payload text, and the map's own tables.
 //!
-//! CI runs 4,000 tokens. The issue's figure (100,000 tokens ≤ 64 MiB) by hand:
+//! CI runs 4,000 tokens. The budget (100,000 tokens ≤ 64 MiB) is checked by hand:
 //!
 //! ```text
 //! CACHE_MEMORY_TOKENS=100000 cargo test --release -p clerk-sdk --features testing \

@@ -8,7 +8,7 @@
 //! A fresh RSA key is generated on every run and its private half is dropped, so a run rewrites
 //! the public key and every token seed together. Seeds are valid or one step from valid: a
 //! minted token, Clerk-style v1 and v2 payloads, the webhook known-answer vector of
-//! CLERK-SPEC B §9, a JWKS with one key, `pk_live_Y2xlcmsuZXhhbXBsZS5jb20k`.
+//! the Svix known-answer webhook, a JWKS with one key, `pk_live_Y2xlcmsuZXhhbXBsZS5jb20k`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -22,7 +22,7 @@ use serde_json::json;
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
-/// The known-answer vector of CLERK-SPEC B §9.
+/// The known-answer vector of Clerk's (Svix's) webhook signature scheme.
 const KA_ID: &str = "msg_test";
 const KA_TIMESTAMP: i64 = 1_700_000_000;
 const KA_BODY: &str = r#"{"type":"user.created"}"#;
@@ -168,7 +168,7 @@ fn main() -> Result<()> {
     )?;
 
     // ---- claims -------------------------------------------------------------------------
-    // CLERK-SPEC B §4.3's worked example, as a payload and as lines.
+    // The v2 permission expansion's worked example, as a payload and as lines.
     let worked = json!({
         "sub": "user_1", "v": 2, "fea": "o:reports,u:profile,ou:teams,o:billing", "pla": "u:pro,o:team",
         "fva": [3, 1],

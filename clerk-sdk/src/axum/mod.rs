@@ -2,8 +2,8 @@
 //! extractors, route guards and RFC 6750 rejections.
 //!
 //! This adapts [`crate::Clerk::authenticate_request_with`] and [`crate::auth::Requirement`] only; it
-//! contains no verification logic. Split into files by job (layer, extractors, rejection),
-//! which STYLE.md's single `axum.rs` would have made one 600-line file.
+//! contains no verification logic. Split into files by job (layer, extractors, guard,
+//! rejection, webhook) rather than one 600-line `axum.rs`.
 //!
 //! Two styles, freely mixed, and a request is never verified twice:
 //!

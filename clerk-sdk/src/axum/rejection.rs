@@ -16,7 +16,7 @@ use crate::auth::{Denial, DenialKind};
 /// | misconfigured | 500 | none | `server_error` |
 ///
 /// A request with no credential at all gets a bare `WWW-Authenticate: Bearer`, as RFC 6750
-/// §3.1 asks. Every rejection carries `x-clerk-auth-status: signed-out`,
+/// section 3.1 asks. Every rejection carries `x-clerk-auth-status: signed-out`,
 /// `x-clerk-auth-reason` and `x-clerk-auth-message`, and the body `{"error", "reason",
 /// "message"}`. A 403 says `x-clerk-auth-status: signed-in` instead: the credential was
 /// valid. Nothing in it contains the token or a secret, and for 503 and 500 the message is

@@ -602,7 +602,8 @@ impl ClerkConfigBuilder {
     }
 }
 
-/// Each accepted machine type needs a key to verify it with (B §6.2): m2m tokens the machine
+/// Each accepted machine type needs a key to verify it with, so that a route never accepts a
+/// type it cannot check: m2m tokens the machine
 /// secret key or the secret key (or, for JWT-format m2m tokens only, the JWT key), OAuth
 /// tokens the secret key (or the JWT key for JWT-format ones), API keys the secret key.
 fn validate_accepts(

@@ -1,6 +1,6 @@
 //! [`MockClerkApi`]: a loopback HTTP server that stands in for Clerk's Backend API in tests.
 //!
-//! It serves the four endpoints this crate calls (B §3.2 and §7.1 of our spec): JWKS under
+//! It serves the four endpoints this crate calls: JWKS under
 //! any version segment, and the three machine-token verify endpoints, which have no version
 //! segment. Everything is answered from in-memory state that the test sets up, and faults can
 //! be injected per endpoint. Requests are counted and their headers kept, so a test can assert
@@ -420,7 +420,7 @@ impl MockClerkApi {
         self.state().keys = jwks;
     }
 
-    /// Registers an opaque machine token: its verify endpoint (by the spec's type) answers
+    /// Registers an opaque machine token: the verify endpoint for `spec`'s token type answers
     /// `token` with Clerk's JSON for `spec`. Registering the same text again replaces it.
     pub fn register_machine_token(&self, token: impl Into<String>, spec: MachineTokenSpec) {
         let answer = (spec.endpoint(), spec.to_json(SystemClock.now_ms()));

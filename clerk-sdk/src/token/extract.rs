@@ -1,5 +1,6 @@
-//! Pulls the raw credential out of request headers: the `Authorization` header (Part A item 4),
-//! else the `__session` cookie. No verification.
+//! Pulls the raw credential out of request headers: the `Authorization` header (`Bearer` in
+//! any case, as RFC 7235 says schemes are case-insensitive, or a bare token), else the
+//! `__session` cookie. No verification.
 
 use http::HeaderMap;
 use http::header::{AUTHORIZATION, COOKIE};

@@ -1,4 +1,5 @@
-//! Splitting and decoding a compact JWT (B §2.1 step 1), without verifying anything.
+//! Splitting and decoding a compact JWT, the first step of every verification, without
+//! verifying anything.
 //!
 //! Decoding follows upstream's loose base64url rules exactly: trailing `=` padding is allowed and
 //! stripped, any other character outside `[A-Za-z0-9-_]` fails, a leftover 6-bit group fails and

@@ -163,7 +163,7 @@ macro_rules! event_types {
         }
 
         impl EventType {
-            /// Every known event name, in the order of the spec's table (no `Unknown`).
+            /// Every known event name, in a stable order (no `Unknown`).
             pub const ALL: &'static [EventType] = &[ $( EventType::$variant, )* ];
 
             /// The wire name, e.g. `organizationMembership.created`.

@@ -5,7 +5,8 @@
 //! the secret is `whsec_` + standard base64; the signed content is
 //! `{id}.{timestamp}.{body}`; the signature is `v1,` + base64 of HMAC-SHA256; the
 //! `svix-signature` header carries one or more space-separated signatures (key rotation), and
-//! any `v1` match is enough. Where this module departs from upstream (see the crate docs):
+//! any `v1` match is enough. Where this module departs from upstream ("Typed webhooks" in the
+//! README's differences):
 //! both `svix-*` and `webhook-*` header names are read, the body is raw bytes (not
 //! necessarily UTF-8), the timestamp must be a plain integer number of seconds, and failures
 //! are a typed [`WebhookError`] with a stable [`WebhookError::reason`].

@@ -1,4 +1,4 @@
-//! The demo API (`cargo run --example demo`, issue 3 item 2): an axum service protected by
+//! The demo API (`cargo run --example demo`): an axum service protected by
 //! `clerk-sdk`, the README's main command.
 //!
 //! The logic lives here, in the library, so that the binary (`examples/demo/main.rs`) and the

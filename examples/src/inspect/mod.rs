@@ -1,6 +1,5 @@
-//! `clerk-inspect`, a tool that answers "why is this token rejected?" (issue 2, item 5; the
-//! Backend API flags and `auth.machine`: issue 8, item 5) and "why is this webhook refused?"
-//! (issue 5, item 6).
+//! `clerk-inspect`, a tool that answers "why is this token rejected?" (with the Backend API's
+//! flags and `auth.machine` for machine tokens) and "why is this webhook refused?".
 //!
 //! [`run`] takes the arguments after the program name and writes to the given streams, so the
 //! binary (`examples/clerk-inspect/main.rs`) and the tests share one code path.

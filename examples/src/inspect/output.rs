@@ -13,8 +13,8 @@ use super::args::HasArg;
 /// The label `decode` puts on everything it prints.
 pub(super) const UNVERIFIED_WARNING: &str = "UNVERIFIED: signature and claims were not checked";
 
-/// `verify`: `{"status", "reason", "message", "token_type", "is_authenticated", "auth", "has"}`
-/// (issue 2 item 5), with `auth.machine` for machine callers (issue 8 item 5).
+/// `verify`: `{"status", "reason", "message", "token_type", "is_authenticated", "auth", "has"}`,
+/// with `auth.machine` for machine callers.
 pub(super) fn verify(state: &RequestState, has: &[HasArg]) -> Value {
     let has: Vec<Value> = has
         .iter()

@@ -4,12 +4,17 @@
 //! Two phases, as tokio's `entry.rs` separates collecting from finalizing: [`Raw`] is what was
 //! written (a syntax error stops here: nothing after it can be trusted), [`ProtectedArgs`] is
 //! what the expansion needs (each validation error is collected with `syn::Error::combine`).
-//! No `quote!` here.
+//! No `quote!` here. The names clerk-sdk also parses (token types, reverification presets,
+//! billing scopes) are in `tables.rs`; the error messages list them from there.
 
 use proc_macro2::Span;
 use syn::ext::IdentExt as _;
 use syn::parse::{Parse, ParseStream};
 use syn::{Ident, LitStr, Token, token};
+
+use crate::tables::{
+    ANY_TOKEN_TYPE, BILLING_SCOPES, REVERIFICATION_LEVELS, REVERIFICATION_PRESETS, SESSION_TOKEN, TOKEN_TYPES,
+};
 
 mod kw {
     syn::custom_keyword!(role);
@@ -31,21 +36,23 @@ const ARGUMENTS: [&str; 7] = [
     "crate",
 ];
 
-/// Token type wire names and their `TokenType` variants (clerk-sdk's `token/mod.rs`; the ui
-/// pass cases fail to compile if a variant name drifts).
-pub(crate) const TOKEN_TYPES: [(&str, &str); 4] = [
-    ("session_token", "SessionToken"),
-    ("m2m_token", "M2mToken"),
-    ("oauth_token", "OAuthToken"),
-    ("api_key", "ApiKey"),
-];
+/// `items`, each between `quote`s, comma-separated.
+fn quoted<'a>(items: impl IntoIterator<Item = &'a str>, quote: char) -> String {
+    items
+        .into_iter()
+        .map(|item| format!("{quote}{item}{quote}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
-/// Reverification presets (CLERK-SPEC B §5.6) and the levels of the `level:minutes` form.
-const REVERIFICATION_PRESETS: [&str; 4] = ["strict_mfa", "strict", "moderate", "lax"];
-const REVERIFICATION_LEVELS: [&str; 3] = ["first_factor", "second_factor", "multi_factor"];
-
-/// Scopes a feature or plan may name (`has()` fails any other scope).
-const BILLING_SCOPES: [&str; 5] = ["org", "o", "organization", "user", "u"];
+/// "a, b or c".
+fn either(items: &[&str]) -> String {
+    match items.split_last() {
+        None => String::new(),
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+    }
+}
 
 /// A value as written: one string, or a bracketed list of strings.
 enum Value {
@@ -228,10 +235,11 @@ pub(crate) enum Accepts {
 
 impl Accepts {
     fn admits_sessions(&self) -> bool {
+        let session = SESSION_TOKEN.1;
         match self {
             Accepts::Default | Accepts::Any => true,
-            Accepts::One(variant) => *variant == "SessionToken",
-            Accepts::Many(variants) => variants.contains(&"SessionToken"),
+            Accepts::One(variant) => *variant == session,
+            Accepts::Many(variants) => variants.contains(&session),
         }
     }
 }
@@ -331,12 +339,13 @@ impl ProtectedArgs {
             Some((_, value)) => accepts(value, errors),
         };
         if accepts.as_ref().is_some_and(|a| !a.admits_sessions()) {
+            let session = SESSION_TOKEN.0;
             for (span, name) in session_only {
                 errors.push(syn::Error::new(
                     span,
                     format!(
                         "`{name}` is checked on session callers only, and this `accepts` admits no \
-                         `session_token`, so the check would never run; add \"session_token\" to \
+                         `{session}`, so the check would never run; add \"{session}\" to \
                          `accepts` or remove `{name}`"
                     ),
                 ));
@@ -371,7 +380,7 @@ impl ProtectedArgs {
 fn accepts(value: Value, errors: &mut Errors) -> Option<Accepts> {
     let variant = |lit: &LitStr| token_type(&lit.value()).map_err(|m| syn::Error::new(lit.span(), m));
     match value {
-        Value::One(lit) if lit.value() == "any" => Some(Accepts::Any),
+        Value::One(lit) if lit.value() == ANY_TOKEN_TYPE => Some(Accepts::Any),
         Value::One(lit) => match variant(&lit) {
             Ok(v) => Some(Accepts::One(v)),
             Err(error) => {
@@ -385,16 +394,21 @@ fn accepts(value: Value, errors: &mut Errors) -> Option<Accepts> {
             if items.is_empty() {
                 problems.push(syn::Error::new(
                     bracket.span.join(),
-                    "`accepts = []` admits no token type, so every request would be refused; list at \
-                     least one of \"session_token\", \"m2m_token\", \"oauth_token\", \"api_key\", or write \
-                     `accepts = \"any\"`",
+                    format!(
+                        "`accepts = []` admits no token type, so every request would be refused; \
+                         list at least one of {}, or write `accepts = \"{ANY_TOKEN_TYPE}\"`",
+                        quoted(TOKEN_TYPES.map(|(wire, _)| wire), '"')
+                    ),
                 ));
             }
             for lit in &items {
-                if lit.value() == "any" {
+                if lit.value() == ANY_TOKEN_TYPE {
                     problems.push(syn::Error::new(
                         lit.span(),
-                        "`any` admits every token type and stands alone: write `accepts = \"any\"`",
+                        format!(
+                            "`{ANY_TOKEN_TYPE}` admits every token type and stands alone: write \
+                             `accepts = \"{ANY_TOKEN_TYPE}\"`"
+                        ),
                     ));
                 } else {
                     match variant(lit) {
@@ -423,12 +437,13 @@ fn token_type(name: &str) -> Result<&'static str, String> {
     if let Some((_, variant)) = TOKEN_TYPES.iter().find(|(wire, _)| *wire == name) {
         return Ok(variant);
     }
-    let valid = TOKEN_TYPES.map(|(wire, _)| format!("\"{wire}\"")).join(", ");
-    let hint = closest(name, TOKEN_TYPES.map(|(wire, _)| wire))
+    let wires = TOKEN_TYPES.map(|(wire, _)| wire);
+    let hint = closest(name, wires)
         .map(|c| format!("did you mean \"{c}\"? "))
         .unwrap_or_default();
     Err(format!(
-        "unknown token type \"{name}\"; {hint}valid token types are {valid}, or \"any\" alone"
+        "unknown token type \"{name}\"; {hint}valid token types are {}, or \"{ANY_TOKEN_TYPE}\" alone",
+        quoted(wires, '"')
     ))
 }
 
@@ -472,31 +487,46 @@ fn check_permission(permission: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A `feature` or `plan`: `<key>`, or `<scope>:<key>` with a scope of [`BILLING_SCOPES`].
 fn check_billing(name: &str, value: &str) -> Result<(), String> {
-    let key = match value.split_once(':') {
+    let forms: Vec<String> = BILLING_SCOPES
+        .iter()
+        .map(|(scope, _)| format!("\"{scope}:<key>\""))
+        .collect();
+    let id = match value.split_once(':') {
         None => value,
-        Some((scope, key)) if BILLING_SCOPES.contains(&scope) => key,
+        Some((scope, id))
+            if BILLING_SCOPES
+                .iter()
+                .any(|(name, aliases)| *name == scope || aliases.contains(&scope)) =>
+        {
+            id
+        }
         Some((scope, _)) => {
             return Err(format!(
-                "{name} \"{value}\" has an unknown scope `{scope}`: write \"org:<key>\", \
-                 \"user:<key>\", or just \"<key>\" for either"
+                "{name} \"{value}\" has an unknown scope `{scope}`: write {}, or just \"<key>\" \
+                 for either",
+                forms.join(", ")
             ));
         }
     };
-    if key.is_empty() || key.contains([':', ' ']) {
+    if id.is_empty() || id.contains([':', ' ']) {
+        let forms: Vec<&str> = forms.iter().map(String::as_str).collect();
         return Err(format!(
-            "{name} \"{value}\" must be \"<key>\", \"org:<key>\" or \"user:<key>\""
+            "{name} \"{value}\" must be \"<key>\", {}",
+            either(&forms)
         ));
     }
     Ok(())
 }
 
 fn check_reverification(value: &str) -> Result<(), String> {
-    if REVERIFICATION_PRESETS.contains(&value) {
+    if REVERIFICATION_PRESETS.iter().any(|(name, _)| *name == value) {
         return Ok(());
     }
     let custom = value.split_once(':').is_some_and(|(level, minutes)| {
-        REVERIFICATION_LEVELS.contains(&level)
+        REVERIFICATION_LEVELS.iter().any(|(name, _)| *name == level)
+            // Digits only: `u32::from_str` also takes a leading `+`, which clerk-sdk refuses.
             && !minutes.is_empty()
             && minutes.bytes().all(|b| b.is_ascii_digit())
             && minutes.parse::<u32>().is_ok_and(|m| m > 0)
@@ -504,19 +534,21 @@ fn check_reverification(value: &str) -> Result<(), String> {
     if custom {
         return Ok(());
     }
-    let hint = closest(value, REVERIFICATION_PRESETS)
+    let presets = REVERIFICATION_PRESETS.map(|(name, _)| name);
+    let hint = closest(value, presets)
         .map(|c| format!("did you mean \"{c}\"? "))
         .unwrap_or_default();
     Err(format!(
-        "unknown reverification preset \"{value}\"; {hint}write one of \"strict_mfa\", \"strict\", \
-         \"moderate\", \"lax\", or \"<level>:<minutes>\" with level first_factor, second_factor or \
-         multi_factor and minutes > 0 (e.g. \"second_factor:30\")"
+        "unknown reverification preset \"{value}\"; {hint}write one of {}, or \"<level>:<minutes>\" \
+         with level {} and minutes > 0 (e.g. \"second_factor:30\")",
+        quoted(presets, '"'),
+        either(&REVERIFICATION_LEVELS.map(|(name, _)| name)),
     ))
 }
 
 /// The candidate closest to `input` by edit distance (case-insensitive), when close enough to
 /// be a plausible typo or abbreviation.
-fn closest<const N: usize>(input: &str, candidates: [&'static str; N]) -> Option<&'static str> {
+fn closest(input: &str, candidates: impl IntoIterator<Item = &'static str>) -> Option<&'static str> {
     let input = input.to_ascii_lowercase();
     candidates
         .into_iter()
@@ -663,6 +695,23 @@ mod tests {
         ] {
             assert!(check_reverification(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn messages_list_the_tables() {
+        assert_eq!(
+            check_billing("plan", "pro:").unwrap_err(),
+            r#"plan "pro:" has an unknown scope `pro`: write "org:<key>", "user:<key>", or just "<key>" for either"#
+        );
+        assert_eq!(
+            check_billing("feature", "o:").unwrap_err(),
+            r#"feature "o:" must be "<key>", "org:<key>" or "user:<key>""#
+        );
+        assert!(check_billing("feature", "organization:reports").is_ok());
+        assert_eq!(
+            error("accepts = []"),
+            r#"`accepts = []` admits no token type, so every request would be refused; list at least one of "session_token", "m2m_token", "oauth_token", "api_key", or write `accepts = "any"`"#
+        );
     }
 
     #[test]

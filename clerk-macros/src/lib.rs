@@ -28,6 +28,7 @@
 
 mod args;
 mod expand;
+mod tables;
 
 use proc_macro::TokenStream;
 

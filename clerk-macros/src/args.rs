@@ -260,6 +260,15 @@ impl Accepts {
     }
 }
 
+/// A validated `reverification`, as the `Reverification` value it expands to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reverification {
+    /// A preset: the variant's name, e.g. `Strict`.
+    Preset(&'static str),
+    /// `"<level>:<minutes>"`: the `ReverificationLevel` variant's name and the minutes (> 0).
+    Custom { level: &'static str, after_minutes: u32 },
+}
+
 /// Validated arguments: what the expansion needs, every string known to be well formed.
 pub(crate) struct ProtectedArgs {
     /// Any-of organization roles (empty: no role check).
@@ -267,7 +276,7 @@ pub(crate) struct ProtectedArgs {
     pub(crate) permission: Option<LitStr>,
     pub(crate) feature: Option<LitStr>,
     pub(crate) plan: Option<LitStr>,
-    pub(crate) reverification: Option<LitStr>,
+    pub(crate) reverification: Option<Reverification>,
     pub(crate) accepts: Accepts,
     /// The path of clerk-sdk (`crate = "..."`); `None` for `::clerk_sdk`.
     pub(crate) krate: Option<syn::Path>,
@@ -329,7 +338,12 @@ impl ProtectedArgs {
         let feature = single(Key::Feature, |f| check_billing(Key::Feature, f), errors);
         let plan = single(Key::Plan, |p| check_billing(Key::Plan, p), errors);
 
-        let reverification = single(Key::Reverification, check_reverification, errors);
+        let reverification = raw.take(Key::Reverification).and_then(|(_, value)| {
+            let lit = value.single(Key::Reverification, errors)?;
+            check_reverification(&lit.value())
+                .map_err(|message| errors.push(syn::Error::new(lit.span(), message)))
+                .ok()
+        });
 
         // An invalid `accepts` was reported already; judging the checks against what is left
         // of it would only add noise.
@@ -521,31 +535,32 @@ fn check_billing(key: Key, value: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// A reverification preset or `"<level>:<minutes>"`.
-fn check_reverification(value: &str) -> Result<(), String> {
-    if REVERIFICATION_PRESETS.iter().any(|(name, _)| *name == value) {
-        return Ok(());
+/// The `Reverification` a preset name or `"<level>:<minutes>"` expands to.
+fn check_reverification(value: &str) -> Result<Reverification, String> {
+    if let Some((_, variant)) = REVERIFICATION_PRESETS.iter().find(|(name, _)| *name == value) {
+        return Ok(Reverification::Preset(variant));
     }
-    let custom = value.split_once(':').is_some_and(|(level, minutes)| {
-        REVERIFICATION_LEVELS.iter().any(|(name, _)| *name == level)
-            // Digits only: `u32::from_str` also takes a leading `+`, which clerk-sdk refuses.
-            && !minutes.is_empty()
-            && minutes.bytes().all(|b| b.is_ascii_digit())
-            && minutes.parse::<u32>().is_ok_and(|m| m > 0)
+    let custom = value.split_once(':').and_then(|(level, minutes)| {
+        let (_, level) = REVERIFICATION_LEVELS.iter().find(|(name, _)| *name == level)?;
+        // Digits only: `u32::from_str` also takes a leading `+`, which clerk-sdk refuses.
+        if minutes.is_empty() || !minutes.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let after_minutes = minutes.parse::<u32>().ok().filter(|m| *m > 0)?;
+        Some(Reverification::Custom { level, after_minutes })
     });
-    if custom {
-        return Ok(());
-    }
-    let presets = REVERIFICATION_PRESETS.map(|(name, _)| name);
-    let hint = closest(value, presets)
-        .map(|c| format!("did you mean \"{c}\"? "))
-        .unwrap_or_default();
-    Err(format!(
-        "unknown reverification preset \"{value}\"; {hint}write one of {}, or \"<level>:<minutes>\" \
-         with level {} and minutes > 0 (e.g. \"second_factor:30\")",
-        quoted(presets, '"'),
-        either(&REVERIFICATION_LEVELS.map(|(name, _)| name)),
-    ))
+    custom.ok_or_else(|| {
+        let presets = REVERIFICATION_PRESETS.map(|(name, _)| name);
+        let hint = closest(value, presets)
+            .map(|c| format!("did you mean \"{c}\"? "))
+            .unwrap_or_default();
+        format!(
+            "unknown reverification preset \"{value}\"; {hint}write one of {}, or \
+             \"<level>:<minutes>\" with level {} and minutes > 0 (e.g. \"second_factor:30\")",
+            quoted(presets, '"'),
+            either(&REVERIFICATION_LEVELS.map(|(name, _)| name)),
+        )
+    })
 }
 
 /// The candidate closest to `input` by edit distance (case-insensitive), when close enough to
@@ -720,6 +735,29 @@ mod tests {
         // Raw identifiers name the same argument; other keywords are unknown arguments.
         assert!(parse(r#"r#role = "org:admin""#).is_ok());
         assert!(error("self = \"x\"").starts_with("unknown argument `self`"));
+    }
+
+    #[test]
+    fn reverification_values() {
+        let custom = |level, after_minutes| Reverification::Custom { level, after_minutes };
+        let cases = [
+            ("strict_mfa", Reverification::Preset("StrictMfa")),
+            ("lax", Reverification::Preset("Lax")),
+            ("first_factor:1", custom("FirstFactor", 1)),
+            ("second_factor:30", custom("SecondFactor", 30)),
+            ("multi_factor:4294967295", custom("MultiFactor", u32::MAX)),
+        ];
+        for (text, want) in cases {
+            assert_eq!(check_reverification(text), Ok(want), "{text}");
+        }
+        for bad in [
+            "first_factor:+5",
+            "first_factor: 5",
+            "Strict",
+            "first_factor:4294967296",
+        ] {
+            assert!(check_reverification(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

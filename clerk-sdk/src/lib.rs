@@ -139,6 +139,6 @@ pub use clerk_macros::clerk_protected;
 #[cfg(feature = "macros")]
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::TokenType;
     pub use crate::axum::guard::{Accepts, ClerkState, Guard, Policy};
+    pub use crate::{Reverification, ReverificationLevel, TokenType};
 }

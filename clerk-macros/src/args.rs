@@ -1,51 +1,105 @@
-//! `#[clerk_protected(...)]`'s arguments: parsed into `(keyword, value)` pairs, then validated
+//! `#[clerk_protected(...)]`'s arguments: parsed into `(key, value)` pairs, then validated
 //! with every error spanned on the offending token and all of them reported together.
 //!
 //! Two phases, as tokio's `entry.rs` separates collecting from finalizing: [`Raw`] is what was
 //! written (a syntax error stops here: nothing after it can be trusted), [`ProtectedArgs`] is
 //! what the expansion needs (each validation error is collected with `syn::Error::combine`).
 //! No `quote!` here.
+//!
+//! Every argument's name is written once, in [`Key::spec`]: parsing looks names up there, and
+//! the "valid arguments are …" lists, the duplicate check and the examples in errors come from
+//! it. Arguments are read as identifiers and looked up rather than declared as
+//! `custom_keyword!`s, since each keyword would write the name a second time (and
+//! `lookahead1`'s "expected one of" list a third). The names clerk-sdk also parses (token
+//! types, reverification presets, billing scopes) are in `tables.rs`.
 
 use proc_macro2::Span;
 use syn::ext::IdentExt as _;
 use syn::parse::{Parse, ParseStream};
 use syn::{Ident, LitStr, Token, token};
 
-mod kw {
-    syn::custom_keyword!(role);
-    syn::custom_keyword!(permission);
-    syn::custom_keyword!(feature);
-    syn::custom_keyword!(plan);
-    syn::custom_keyword!(reverification);
-    syn::custom_keyword!(accepts);
+use crate::tables::{
+    ANY_TOKEN_TYPE, BILLING_SCOPES, REVERIFICATION_LEVELS, REVERIFICATION_PRESETS, SESSION_TOKEN, TOKEN_TYPES,
+};
+
+/// An argument of `#[clerk_protected(...)]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Key {
+    Role,
+    Permission,
+    Feature,
+    Plan,
+    Reverification,
+    Accepts,
+    Crate,
 }
 
-/// Every argument, in the order the docs list them.
-const ARGUMENTS: [&str; 7] = [
-    "role",
-    "permission",
-    "feature",
-    "plan",
-    "reverification",
-    "accepts",
-    "crate",
-];
+impl Key {
+    /// Every argument, in the order the docs and the error messages list them.
+    const ALL: [Key; 7] = [
+        Key::Role,
+        Key::Permission,
+        Key::Feature,
+        Key::Plan,
+        Key::Reverification,
+        Key::Accepts,
+        Key::Crate,
+    ];
 
-/// Token type wire names and their `TokenType` variants (clerk-sdk's `token/mod.rs`; the ui
-/// pass cases fail to compile if a variant name drifts).
-pub(crate) const TOKEN_TYPES: [(&str, &str); 4] = [
-    ("session_token", "SessionToken"),
-    ("m2m_token", "M2mToken"),
-    ("oauth_token", "OAuthToken"),
-    ("api_key", "ApiKey"),
-];
+    /// The table of arguments: each one's name as written, and the example errors show.
+    const fn spec(self) -> (&'static str, &'static str) {
+        match self {
+            Key::Role => ("role", r#"role = "org:admin""#),
+            Key::Permission => ("permission", r#"permission = "org:invoices:read""#),
+            Key::Feature => ("feature", r#"feature = "org:reports""#),
+            Key::Plan => ("plan", r#"plan = "org:pro""#),
+            Key::Reverification => ("reverification", r#"reverification = "strict""#),
+            Key::Accepts => ("accepts", r#"accepts = ["session_token", "m2m_token"]"#),
+            Key::Crate => ("crate", r#"crate = "my_crate::clerk_sdk""#),
+        }
+    }
 
-/// Reverification presets (CLERK-SPEC B §5.6) and the levels of the `level:minutes` form.
-const REVERIFICATION_PRESETS: [&str; 4] = ["strict_mfa", "strict", "moderate", "lax"];
-const REVERIFICATION_LEVELS: [&str; 3] = ["first_factor", "second_factor", "multi_factor"];
+    const fn name(self) -> &'static str {
+        self.spec().0
+    }
 
-/// Scopes a feature or plan may name (`has()` fails any other scope).
-const BILLING_SCOPES: [&str; 5] = ["org", "o", "organization", "user", "u"];
+    const fn example(self) -> &'static str {
+        self.spec().1
+    }
+
+    fn from_name(name: &str) -> Option<Key> {
+        Key::ALL.into_iter().find(|key| key.name() == name)
+    }
+
+    /// Whether the check applies to session callers only (machine tokens carry no org role,
+    /// permissions, billing claims or factor ages).
+    const fn session_only(self) -> bool {
+        !matches!(self, Key::Accepts | Key::Crate)
+    }
+}
+
+/// "`role`, `permission`, …": every argument, for error messages.
+fn valid_arguments() -> String {
+    quoted(Key::ALL.map(Key::name), '`')
+}
+
+/// `items`, each between `quote`s, comma-separated.
+fn quoted<'a>(items: impl IntoIterator<Item = &'a str>, quote: char) -> String {
+    items
+        .into_iter()
+        .map(|item| format!("{quote}{item}{quote}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// "a, b or c".
+fn either(items: &[&str]) -> String {
+    match items.split_last() {
+        None => String::new(),
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+    }
+}
 
 /// A value as written: one string, or a bracketed list of strings.
 enum Value {
@@ -54,26 +108,21 @@ enum Value {
 }
 
 impl Value {
-    fn parse(input: ParseStream<'_>, name: &str) -> syn::Result<Self> {
+    fn parse(input: ParseStream<'_>, key: Key) -> syn::Result<Self> {
+        let (name, example) = key.spec();
         input.parse::<Token![=]>()?;
         if input.peek(LitStr) {
             return input.parse().map(Value::One);
         }
         if !input.peek(token::Bracket) {
-            return Err(input.error(format!(
-                "`{name}` takes a string literal, e.g. `{}`",
-                example(name)
-            )));
+            return Err(input.error(format!("`{name}` takes a string literal, e.g. `{example}`")));
         }
         let content;
         let bracket = syn::bracketed!(content in input);
         let mut items = Vec::new();
         while !content.is_empty() {
             if !content.peek(LitStr) {
-                return Err(content.error(format!(
-                    "`{name}` lists string literals, e.g. `{}`",
-                    example(name)
-                )));
+                return Err(content.error(format!("`{name}` lists string literals, e.g. `{example}`")));
             }
             items.push(content.parse()?);
             if content.is_empty() {
@@ -85,29 +134,18 @@ impl Value {
     }
 
     /// The one string of an argument that takes no list.
-    fn single(self, name: &str, errors: &mut Errors) -> Option<LitStr> {
+    fn single(self, key: Key, errors: &mut Errors) -> Option<LitStr> {
         match self {
             Value::One(lit) => Some(lit),
             Value::List(bracket, _) => {
+                let (name, example) = key.spec();
                 errors.push(syn::Error::new(
                     bracket.span.join(),
-                    format!("`{name}` takes one string, not a list, e.g. `{}`", example(name)),
+                    format!("`{name}` takes one string, not a list, e.g. `{example}`"),
                 ));
                 None
             }
         }
-    }
-}
-
-fn example(name: &str) -> &'static str {
-    match name {
-        "role" => r#"role = "org:admin""#,
-        "permission" => r#"permission = "org:invoices:read""#,
-        "feature" => r#"feature = "org:reports""#,
-        "plan" => r#"plan = "org:pro""#,
-        "reverification" => r#"reverification = "strict""#,
-        "accepts" => r#"accepts = ["session_token", "m2m_token"]"#,
-        _ => r#"crate = "my_crate::clerk_sdk""#,
     }
 }
 
@@ -128,81 +166,35 @@ impl Errors {
     }
 }
 
-/// The arguments as written: each one `(keyword, value)`, at most once.
+/// The arguments as written: each `(key, keyword span, value)`, a key at most once.
 #[derive(Default)]
-struct Raw {
-    role: Option<(kw::role, Value)>,
-    permission: Option<(kw::permission, Value)>,
-    feature: Option<(kw::feature, Value)>,
-    plan: Option<(kw::plan, Value)>,
-    reverification: Option<(kw::reverification, Value)>,
-    accepts: Option<(kw::accepts, Value)>,
-    krate: Option<(Token![crate], Value)>,
-}
-
-/// Parses `keyword = value` into `slot`; a second one is reported on its keyword.
-fn put<K: Parse + syn::spanned::Spanned>(
-    input: ParseStream<'_>,
-    slot: &mut Option<(K, Value)>,
-    name: &str,
-    errors: &mut Errors,
-) -> syn::Result<()> {
-    let keyword: K = input.parse()?;
-    if !input.peek(Token![=]) {
-        return Err(syn::Error::new(
-            keyword.span(),
-            format!("`{name}` needs a value, e.g. `{}`", example(name)),
-        ));
-    }
-    let value = Value::parse(input, name)?;
-    if slot.is_some() {
-        let hint = if name == "role" {
-            r#"; to admit any of several roles, list them: `role = ["org:admin", "org:billing"]`"#
-        } else {
-            ""
-        };
-        errors.push(syn::Error::new(
-            keyword.span(),
-            format!("`{name}` is given more than once{hint}"),
-        ));
-    } else {
-        *slot = Some((keyword, value));
-    }
-    Ok(())
-}
+struct Raw(Vec<(Key, Span, Value)>);
 
 impl Raw {
     fn parse(input: ParseStream<'_>, errors: &mut Errors) -> syn::Result<Self> {
         let mut raw = Raw::default();
         while !input.is_empty() {
-            let lookahead = input.lookahead1();
-            if lookahead.peek(kw::role) {
-                put(input, &mut raw.role, "role", errors)?;
-            } else if lookahead.peek(kw::permission) {
-                put(input, &mut raw.permission, "permission", errors)?;
-            } else if lookahead.peek(kw::feature) {
-                put(input, &mut raw.feature, "feature", errors)?;
-            } else if lookahead.peek(kw::plan) {
-                put(input, &mut raw.plan, "plan", errors)?;
-            } else if lookahead.peek(kw::reverification) {
-                put(input, &mut raw.reverification, "reverification", errors)?;
-            } else if lookahead.peek(kw::accepts) {
-                put(input, &mut raw.accepts, "accepts", errors)?;
-            } else if lookahead.peek(Token![crate]) {
-                put(input, &mut raw.krate, "crate", errors)?;
-            } else if input.peek(Ident::peek_any) {
-                let unknown = input.call(Ident::parse_any)?;
-                let unknown = unknown.unraw();
-                let valid = ARGUMENTS.map(|a| format!("`{a}`")).join(", ");
-                let hint = closest(&unknown.to_string(), ARGUMENTS)
-                    .map(|c| format!("did you mean `{c}`? "))
-                    .unwrap_or_default();
+            let (key, span) = parse_key(input)?;
+            if !input.peek(Token![=]) {
                 return Err(syn::Error::new(
-                    unknown.span(),
-                    format!("unknown argument `{unknown}`; {hint}valid arguments are {valid}"),
+                    span,
+                    format!("`{}` needs a value, e.g. `{}`", key.name(), key.example()),
+                ));
+            }
+            let value = Value::parse(input, key)?;
+            if raw.0.iter().any(|(given, ..)| *given == key) {
+                // On the second keyword: the first one is not the mistake.
+                let hint = if key == Key::Role {
+                    r#"; to admit any of several roles, list them: `role = ["org:admin", "org:billing"]`"#
+                } else {
+                    ""
+                };
+                errors.push(syn::Error::new(
+                    span,
+                    format!("`{}` is given more than once{hint}", key.name()),
                 ));
             } else {
-                return Err(lookahead.error());
+                raw.0.push((key, span, value));
             }
             if input.is_empty() {
                 break;
@@ -210,6 +202,37 @@ impl Raw {
             input.parse::<Token![,]>()?;
         }
         Ok(raw)
+    }
+
+    /// The value given for `key` and its keyword's span, if it was given.
+    fn take(&mut self, key: Key) -> Option<(Span, Value)> {
+        let index = self.0.iter().position(|(given, ..)| *given == key)?;
+        let (_, span, value) = self.0.swap_remove(index);
+        Some((span, value))
+    }
+}
+
+/// An argument's name (any identifier, so `crate` too), looked up in [`Key::spec`].
+fn parse_key(input: ParseStream<'_>) -> syn::Result<(Key, Span)> {
+    if !input.peek(Ident::peek_any) {
+        return Err(input.error(format!("expected one of: {}", valid_arguments())));
+    }
+    let ident = input.call(Ident::parse_any)?.unraw();
+    let name = ident.to_string();
+    match Key::from_name(&name) {
+        Some(key) => Ok((key, ident.span())),
+        None => {
+            let hint = closest(&name, Key::ALL.map(Key::name))
+                .map(|c| format!("did you mean `{c}`? "))
+                .unwrap_or_default();
+            Err(syn::Error::new(
+                ident.span(),
+                format!(
+                    "unknown argument `{name}`; {hint}valid arguments are {}",
+                    valid_arguments()
+                ),
+            ))
+        }
     }
 }
 
@@ -228,12 +251,22 @@ pub(crate) enum Accepts {
 
 impl Accepts {
     fn admits_sessions(&self) -> bool {
+        let session = SESSION_TOKEN.1;
         match self {
             Accepts::Default | Accepts::Any => true,
-            Accepts::One(variant) => *variant == "SessionToken",
-            Accepts::Many(variants) => variants.contains(&"SessionToken"),
+            Accepts::One(variant) => *variant == session,
+            Accepts::Many(variants) => variants.contains(&session),
         }
     }
+}
+
+/// A validated `reverification`, as the `Reverification` value it expands to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reverification {
+    /// A preset: the variant's name, e.g. `Strict`.
+    Preset(&'static str),
+    /// `"<level>:<minutes>"`: the `ReverificationLevel` variant's name and the minutes (> 0).
+    Custom { level: &'static str, after_minutes: u32 },
 }
 
 /// Validated arguments: what the expansion needs, every string known to be well formed.
@@ -243,7 +276,7 @@ pub(crate) struct ProtectedArgs {
     pub(crate) permission: Option<LitStr>,
     pub(crate) feature: Option<LitStr>,
     pub(crate) plan: Option<LitStr>,
-    pub(crate) reverification: Option<LitStr>,
+    pub(crate) reverification: Option<Reverification>,
     pub(crate) accepts: Accepts,
     /// The path of clerk-sdk (`crate = "..."`); `None` for `::clerk_sdk`.
     pub(crate) krate: Option<syn::Path>,
@@ -259,13 +292,18 @@ impl Parse for ProtectedArgs {
 }
 
 impl ProtectedArgs {
-    fn validate(raw: Raw, errors: &mut Errors) -> Self {
-        let mut session_only: Vec<(Span, &str)> = Vec::new();
+    fn validate(mut raw: Raw, errors: &mut Errors) -> Self {
+        // The session-only checks given, to judge against `accepts` once it is known.
+        let session_only: Vec<(Span, Key)> = raw
+            .0
+            .iter()
+            .filter(|(key, ..)| key.session_only())
+            .map(|(key, span, _)| (*span, *key))
+            .collect();
 
-        let roles = match raw.role {
+        let roles = match raw.take(Key::Role) {
             None => Vec::new(),
-            Some((keyword, value)) => {
-                session_only.push((keyword.span, "role"));
+            Some((_, value)) => {
                 let roles = match value {
                     Value::One(lit) => vec![lit],
                     Value::List(bracket, items) => {
@@ -287,64 +325,49 @@ impl ProtectedArgs {
             }
         };
 
-        let mut single = |entry: Option<(Span, Value)>,
-                          name: &'static str,
-                          check: fn(&str) -> Result<(), String>,
-                          errors: &mut Errors| {
-            let (span, value) = entry?;
-            session_only.push((span, name));
-            let lit = value.single(name, errors)?;
+        // An argument that takes one string, checked by `check`.
+        let mut single = |key: Key, check: fn(&str) -> Result<(), String>, errors: &mut Errors| {
+            let (_, value) = raw.take(key)?;
+            let lit = value.single(key, errors)?;
             if let Err(message) = check(&lit.value()) {
                 errors.push(syn::Error::new(lit.span(), message));
             }
             Some(lit)
         };
-        let permission = single(
-            raw.permission.map(|(k, v)| (k.span, v)),
-            "permission",
-            check_permission,
-            errors,
-        );
-        let feature = single(
-            raw.feature.map(|(k, v)| (k.span, v)),
-            "feature",
-            |f| check_billing("feature", f),
-            errors,
-        );
-        let plan = single(
-            raw.plan.map(|(k, v)| (k.span, v)),
-            "plan",
-            |p| check_billing("plan", p),
-            errors,
-        );
-        let reverification = single(
-            raw.reverification.map(|(k, v)| (k.span, v)),
-            "reverification",
-            check_reverification,
-            errors,
-        );
+        let permission = single(Key::Permission, check_permission, errors);
+        let feature = single(Key::Feature, |f| check_billing(Key::Feature, f), errors);
+        let plan = single(Key::Plan, |p| check_billing(Key::Plan, p), errors);
+
+        let reverification = raw.take(Key::Reverification).and_then(|(_, value)| {
+            let lit = value.single(Key::Reverification, errors)?;
+            check_reverification(&lit.value())
+                .map_err(|message| errors.push(syn::Error::new(lit.span(), message)))
+                .ok()
+        });
 
         // An invalid `accepts` was reported already; judging the checks against what is left
         // of it would only add noise.
-        let accepts = match raw.accepts {
+        let accepts = match raw.take(Key::Accepts) {
             None => Some(Accepts::Default),
             Some((_, value)) => accepts(value, errors),
         };
         if accepts.as_ref().is_some_and(|a| !a.admits_sessions()) {
-            for (span, name) in session_only {
+            let session = SESSION_TOKEN.0;
+            for (span, key) in session_only {
+                let name = key.name();
                 errors.push(syn::Error::new(
                     span,
                     format!(
                         "`{name}` is checked on session callers only, and this `accepts` admits no \
-                         `session_token`, so the check would never run; add \"session_token\" to \
+                         `{session}`, so the check would never run; add \"{session}\" to \
                          `accepts` or remove `{name}`"
                     ),
                 ));
             }
         }
 
-        let krate = raw.krate.and_then(|(_, value)| {
-            let lit = value.single("crate", errors)?;
+        let krate = raw.take(Key::Crate).and_then(|(_, value)| {
+            let lit = value.single(Key::Crate, errors)?;
             let path = lit.parse::<syn::Path>().ok();
             if path.is_none() {
                 errors.push(syn::Error::new(
@@ -371,7 +394,7 @@ impl ProtectedArgs {
 fn accepts(value: Value, errors: &mut Errors) -> Option<Accepts> {
     let variant = |lit: &LitStr| token_type(&lit.value()).map_err(|m| syn::Error::new(lit.span(), m));
     match value {
-        Value::One(lit) if lit.value() == "any" => Some(Accepts::Any),
+        Value::One(lit) if lit.value() == ANY_TOKEN_TYPE => Some(Accepts::Any),
         Value::One(lit) => match variant(&lit) {
             Ok(v) => Some(Accepts::One(v)),
             Err(error) => {
@@ -385,16 +408,21 @@ fn accepts(value: Value, errors: &mut Errors) -> Option<Accepts> {
             if items.is_empty() {
                 problems.push(syn::Error::new(
                     bracket.span.join(),
-                    "`accepts = []` admits no token type, so every request would be refused; list at \
-                     least one of \"session_token\", \"m2m_token\", \"oauth_token\", \"api_key\", or write \
-                     `accepts = \"any\"`",
+                    format!(
+                        "`accepts = []` admits no token type, so every request would be refused; \
+                         list at least one of {}, or write `accepts = \"{ANY_TOKEN_TYPE}\"`",
+                        quoted(TOKEN_TYPES.map(|(wire, _)| wire), '"')
+                    ),
                 ));
             }
             for lit in &items {
-                if lit.value() == "any" {
+                if lit.value() == ANY_TOKEN_TYPE {
                     problems.push(syn::Error::new(
                         lit.span(),
-                        "`any` admits every token type and stands alone: write `accepts = \"any\"`",
+                        format!(
+                            "`{ANY_TOKEN_TYPE}` admits every token type and stands alone: write \
+                             `accepts = \"{ANY_TOKEN_TYPE}\"`"
+                        ),
                     ));
                 } else {
                     match variant(lit) {
@@ -423,12 +451,13 @@ fn token_type(name: &str) -> Result<&'static str, String> {
     if let Some((_, variant)) = TOKEN_TYPES.iter().find(|(wire, _)| *wire == name) {
         return Ok(variant);
     }
-    let valid = TOKEN_TYPES.map(|(wire, _)| format!("\"{wire}\"")).join(", ");
-    let hint = closest(name, TOKEN_TYPES.map(|(wire, _)| wire))
+    let wires = TOKEN_TYPES.map(|(wire, _)| wire);
+    let hint = closest(name, wires)
         .map(|c| format!("did you mean \"{c}\"? "))
         .unwrap_or_default();
     Err(format!(
-        "unknown token type \"{name}\"; {hint}valid token types are {valid}, or \"any\" alone"
+        "unknown token type \"{name}\"; {hint}valid token types are {}, or \"{ANY_TOKEN_TYPE}\" alone",
+        quoted(wires, '"')
     ))
 }
 
@@ -472,51 +501,71 @@ fn check_permission(permission: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn check_billing(name: &str, value: &str) -> Result<(), String> {
-    let key = match value.split_once(':') {
+/// A `feature` or `plan`: `<key>`, or `<scope>:<key>` with a scope of [`BILLING_SCOPES`].
+fn check_billing(key: Key, value: &str) -> Result<(), String> {
+    let name = key.name();
+    let forms: Vec<String> = BILLING_SCOPES
+        .iter()
+        .map(|(scope, _)| format!("\"{scope}:<key>\""))
+        .collect();
+    let id = match value.split_once(':') {
         None => value,
-        Some((scope, key)) if BILLING_SCOPES.contains(&scope) => key,
+        Some((scope, id))
+            if BILLING_SCOPES
+                .iter()
+                .any(|(name, aliases)| *name == scope || aliases.contains(&scope)) =>
+        {
+            id
+        }
         Some((scope, _)) => {
             return Err(format!(
-                "{name} \"{value}\" has an unknown scope `{scope}`: write \"org:<key>\", \
-                 \"user:<key>\", or just \"<key>\" for either"
+                "{name} \"{value}\" has an unknown scope `{scope}`: write {}, or just \"<key>\" \
+                 for either",
+                forms.join(", ")
             ));
         }
     };
-    if key.is_empty() || key.contains([':', ' ']) {
+    if id.is_empty() || id.contains([':', ' ']) {
+        let forms: Vec<&str> = forms.iter().map(String::as_str).collect();
         return Err(format!(
-            "{name} \"{value}\" must be \"<key>\", \"org:<key>\" or \"user:<key>\""
+            "{name} \"{value}\" must be \"<key>\", {}",
+            either(&forms)
         ));
     }
     Ok(())
 }
 
-fn check_reverification(value: &str) -> Result<(), String> {
-    if REVERIFICATION_PRESETS.contains(&value) {
-        return Ok(());
+/// The `Reverification` a preset name or `"<level>:<minutes>"` expands to.
+fn check_reverification(value: &str) -> Result<Reverification, String> {
+    if let Some((_, variant)) = REVERIFICATION_PRESETS.iter().find(|(name, _)| *name == value) {
+        return Ok(Reverification::Preset(variant));
     }
-    let custom = value.split_once(':').is_some_and(|(level, minutes)| {
-        REVERIFICATION_LEVELS.contains(&level)
-            && !minutes.is_empty()
-            && minutes.bytes().all(|b| b.is_ascii_digit())
-            && minutes.parse::<u32>().is_ok_and(|m| m > 0)
+    let custom = value.split_once(':').and_then(|(level, minutes)| {
+        let (_, level) = REVERIFICATION_LEVELS.iter().find(|(name, _)| *name == level)?;
+        // Digits only: `u32::from_str` also takes a leading `+`, which clerk-sdk refuses.
+        if minutes.is_empty() || !minutes.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let after_minutes = minutes.parse::<u32>().ok().filter(|m| *m > 0)?;
+        Some(Reverification::Custom { level, after_minutes })
     });
-    if custom {
-        return Ok(());
-    }
-    let hint = closest(value, REVERIFICATION_PRESETS)
-        .map(|c| format!("did you mean \"{c}\"? "))
-        .unwrap_or_default();
-    Err(format!(
-        "unknown reverification preset \"{value}\"; {hint}write one of \"strict_mfa\", \"strict\", \
-         \"moderate\", \"lax\", or \"<level>:<minutes>\" with level first_factor, second_factor or \
-         multi_factor and minutes > 0 (e.g. \"second_factor:30\")"
-    ))
+    custom.ok_or_else(|| {
+        let presets = REVERIFICATION_PRESETS.map(|(name, _)| name);
+        let hint = closest(value, presets)
+            .map(|c| format!("did you mean \"{c}\"? "))
+            .unwrap_or_default();
+        format!(
+            "unknown reverification preset \"{value}\"; {hint}write one of {}, or \
+             \"<level>:<minutes>\" with level {} and minutes > 0 (e.g. \"second_factor:30\")",
+            quoted(presets, '"'),
+            either(&REVERIFICATION_LEVELS.map(|(name, _)| name)),
+        )
+    })
 }
 
 /// The candidate closest to `input` by edit distance (case-insensitive), when close enough to
 /// be a plausible typo or abbreviation.
-fn closest<const N: usize>(input: &str, candidates: [&'static str; N]) -> Option<&'static str> {
+fn closest(input: &str, candidates: impl IntoIterator<Item = &'static str>) -> Option<&'static str> {
     let input = input.to_ascii_lowercase();
     candidates
         .into_iter()
@@ -663,6 +712,69 @@ mod tests {
         ] {
             assert!(check_reverification(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn argument_table() {
+        let docs = include_str!("lib.rs");
+        for key in Key::ALL {
+            assert_eq!(Key::from_name(key.name()), Some(key));
+            assert!(key.example().starts_with(key.name()), "{key:?}");
+            // The macro's docs have a row for it.
+            assert!(docs.contains(&format!("/// | `{}` |", key.name())), "{key:?}");
+        }
+        assert_eq!(
+            super::valid_arguments(),
+            "`role`, `permission`, `feature`, `plan`, `reverification`, `accepts`, `crate`"
+        );
+        assert_eq!(
+            error("5"),
+            "expected one of: `role`, `permission`, `feature`, `plan`, `reverification`, \
+             `accepts`, `crate`"
+        );
+        // Raw identifiers name the same argument; other keywords are unknown arguments.
+        assert!(parse(r#"r#role = "org:admin""#).is_ok());
+        assert!(error("self = \"x\"").starts_with("unknown argument `self`"));
+    }
+
+    #[test]
+    fn reverification_values() {
+        let custom = |level, after_minutes| Reverification::Custom { level, after_minutes };
+        let cases = [
+            ("strict_mfa", Reverification::Preset("StrictMfa")),
+            ("lax", Reverification::Preset("Lax")),
+            ("first_factor:1", custom("FirstFactor", 1)),
+            ("second_factor:30", custom("SecondFactor", 30)),
+            ("multi_factor:4294967295", custom("MultiFactor", u32::MAX)),
+        ];
+        for (text, want) in cases {
+            assert_eq!(check_reverification(text), Ok(want), "{text}");
+        }
+        for bad in [
+            "first_factor:+5",
+            "first_factor: 5",
+            "Strict",
+            "first_factor:4294967296",
+        ] {
+            assert!(check_reverification(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn messages_list_the_tables() {
+        assert_eq!(
+            check_billing(Key::Plan, "pro:").unwrap_err(),
+            r#"plan "pro:" has an unknown scope `pro`: write "org:<key>", "user:<key>", or just "<key>" for either"#
+        );
+        assert_eq!(
+            check_billing(Key::Feature, "o:").unwrap_err(),
+            r#"feature "o:" must be "<key>", "org:<key>" or "user:<key>""#
+        );
+        assert!(check_billing(Key::Feature, "organization:reports").is_ok());
+        assert_eq!(
+            error("accepts = []"),
+            r#"`accepts = []` admits no token type, so every request would be refused; list at least one of "session_token", "m2m_token", "oauth_token", "api_key", or write `accepts = "any"`"#
+        );
     }
 
     #[test]

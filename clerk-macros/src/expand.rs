@@ -2,7 +2,7 @@
 //! written. Does no argument parsing (`args.rs` does).
 //!
 //! ```text
-//! #[clerk_protected(role = "org:admin", accepts = ["session_token", "m2m_token"])]
+//! #[clerk_protected(role = "org:admin", accepts = ["session_token", "m2m_token"], reverification = "strict")]
 //! pub async fn delete_org(State(app): State<App>) -> impl IntoResponse { BODY }
 //! ```
 //! becomes
@@ -17,6 +17,8 @@
 //!         ::clerk_sdk::__private::TokenType::M2mToken,
 //!     ]);
 //!     const ROLES: &'static [&'static str] = &["org:admin"];
+//!     const REVERIFICATION: ::core::option::Option<::clerk_sdk::__private::Reverification> =
+//!         ::core::option::Option::Some(::clerk_sdk::__private::Reverification::Strict);
 //! }
 //! pub async fn delete_org(
 //!     _: ::clerk_sdk::__private::Guard<__clerk_policy_delete_org>,
@@ -24,16 +26,21 @@
 //! ) -> impl IntoResponse { BODY }
 //! ```
 //!
+//! Token types and reverification are emitted as the runtime's own values, so the guard parses
+//! nothing per request and has no "did not parse" case to handle. Roles, the permission, the
+//! feature and the plan stay string literals: they are names the session's claims are compared
+//! with, and their form was checked here at compile time.
+//!
 //! When anything is wrong the item is emitted unchanged, followed by the errors, so the only
 //! errors are ours (no "not a handler" cascade at `get(..)`), and IDEs keep completing.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Literal, Span, TokenStream};
 use quote::{ToTokens, format_ident, quote};
 use syn::ext::IdentExt as _;
 use syn::spanned::Spanned as _;
-use syn::{FnArg, Item, ItemFn, LitStr};
+use syn::{FnArg, Ident, Item, ItemFn, LitStr};
 
-use crate::args::{Accepts, ProtectedArgs};
+use crate::args::{Accepts, ProtectedArgs, Reverification};
 
 /// `#[clerk_protected(args)] item`: the expansion, or `item` unchanged followed by every error.
 pub(crate) fn clerk_protected(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -43,7 +50,11 @@ pub(crate) fn clerk_protected(args: TokenStream, item: TokenStream) -> TokenStre
         other => Err(not_a_fn(&other)),
     });
     let output = match (args, function) {
-        (Ok(args), Ok(function)) => expand(&args, function),
+        (Ok(args), Ok(function)) => expand(&args, function).unwrap_or_else(|error| {
+            // Only a table entry that is not an identifier gets here (the unit tests expand
+            // every entry): still the item and an error, never a panic.
+            with_error(item, &error)
+        }),
         (Err(mut error), Err(other)) => {
             error.combine(other);
             with_error(item, &error)
@@ -106,7 +117,7 @@ fn not_a_fn(item: &Item) -> syn::Error {
     syn::Error::new(span, message)
 }
 
-fn expand(args: &ProtectedArgs, mut function: ItemFn) -> TokenStream {
+fn expand(args: &ProtectedArgs, mut function: ItemFn) -> syn::Result<TokenStream> {
     let krate = args
         .krate
         .as_ref()
@@ -121,14 +132,12 @@ fn expand(args: &ProtectedArgs, mut function: ItemFn) -> TokenStream {
     // The struct and impl follow the handler in and out of `#[cfg]`.
     let cfgs = function.attrs.iter().filter(|a| a.path().is_ident("cfg"));
     let cfgs = quote!(#(#cfgs)*);
-    let consts = consts(args, &private);
+    let consts = consts(args, &private)?;
 
-    function
-        .sig
-        .inputs
-        .insert(0, syn::parse_quote!(_: #private::Guard<#policy>));
+    let guard = syn::parse2(quote!(_: #private::Guard<#policy>))?;
+    function.sig.inputs.insert(0, guard);
 
-    quote! {
+    Ok(quote! {
         #cfgs
         #[doc(hidden)]
         #[allow(non_camel_case_types, dead_code, unreachable_pub)]
@@ -141,29 +150,32 @@ fn expand(args: &ProtectedArgs, mut function: ItemFn) -> TokenStream {
         }
 
         #function
-    }
+    })
 }
 
 /// The `Policy` consts the arguments set; the trait's defaults cover the rest.
-fn consts(args: &ProtectedArgs, private: &TokenStream) -> TokenStream {
+fn consts(args: &ProtectedArgs, private: &TokenStream) -> syn::Result<TokenStream> {
     let mut consts = TokenStream::new();
-    let token_type = |variant: &str| {
-        let variant = format_ident!("{}", variant);
-        quote!(#private::TokenType::#variant)
+    let token_type = |name: &str| -> syn::Result<TokenStream> {
+        let variant = variant(name)?;
+        Ok(quote!(#private::TokenType::#variant))
     };
     match &args.accepts {
         Accepts::Default => {}
         Accepts::Any => consts.extend(quote! {
             const ACCEPTS: #private::Accepts = #private::Accepts::Any;
         }),
-        Accepts::One(variant) => {
-            let t = token_type(variant);
+        Accepts::One(name) => {
+            let t = token_type(name)?;
             consts.extend(quote! {
                 const ACCEPTS: #private::Accepts = #private::Accepts::One(#t);
             });
         }
-        Accepts::Many(variants) => {
-            let types = variants.iter().map(|v| token_type(v));
+        Accepts::Many(names) => {
+            let types = names
+                .iter()
+                .map(|name| token_type(name))
+                .collect::<syn::Result<Vec<_>>>()?;
             consts.extend(quote! {
                 const ACCEPTS: #private::Accepts = #private::Accepts::Many(&[#(#types),*]);
             });
@@ -175,25 +187,52 @@ fn consts(args: &ProtectedArgs, private: &TokenStream) -> TokenStream {
             const ROLES: &'static [&'static str] = &[#(#roles),*];
         });
     }
-    let optional = [
+    let names = [
         ("PERMISSION", &args.permission),
         ("FEATURE", &args.feature),
         ("PLAN", &args.plan),
-        ("REVERIFICATION", &args.reverification),
     ];
-    for (name, value) in optional {
+    for (name, value) in names {
         if let Some(lit) = value {
             let name = format_ident!("{}", name);
-            consts.extend(option_const(&name, lit));
+            consts.extend(str_const(&name, lit));
         }
     }
-    consts
+    if let Some(reverification) = args.reverification {
+        let value = match reverification {
+            Reverification::Preset(name) => {
+                let preset = variant(name)?;
+                quote!(#private::Reverification::#preset)
+            }
+            Reverification::Custom { level, after_minutes } => {
+                let level = variant(level)?;
+                let after_minutes = Literal::u32_unsuffixed(after_minutes);
+                quote! {
+                    #private::Reverification::Custom {
+                        level: #private::ReverificationLevel::#level,
+                        after_minutes: #after_minutes,
+                    }
+                }
+            }
+        };
+        consts.extend(quote! {
+            const REVERIFICATION: ::core::option::Option<#private::Reverification> =
+                ::core::option::Option::Some(#value);
+        });
+    }
+    Ok(consts)
 }
 
-fn option_const(name: &syn::Ident, lit: &LitStr) -> TokenStream {
+fn str_const(name: &Ident, lit: &LitStr) -> TokenStream {
     quote! {
         const #name: ::core::option::Option<&'static str> = ::core::option::Option::Some(#lit);
     }
+}
+
+/// A variant name from `tables.rs` as an identifier: an error rather than `format_ident!`'s
+/// panic if an entry is not one.
+fn variant(name: &str) -> syn::Result<Ident> {
+    syn::parse_str(name)
 }
 
 #[cfg(test)]
@@ -232,9 +271,9 @@ impl ::clerk_sdk::__private::Policy for __clerk_policy_delete_org {
         ],
     );
     const ROLES: &'static [&'static str] = &["org:admin"];
-    const REVERIFICATION: ::core::option::Option<&'static str> = ::core::option::Option::Some(
-        "strict",
-    );
+    const REVERIFICATION: ::core::option::Option<
+        ::clerk_sdk::__private::Reverification,
+    > = ::core::option::Option::Some(::clerk_sdk::__private::Reverification::Strict);
 }
 /// Deletes the org.
 #[cfg(feature = "admin")]
@@ -262,6 +301,75 @@ impl ::clerk::__private::Policy for __clerk_policy_type {}
 async fn r#type(_: ::clerk::__private::Guard<__clerk_policy_type>) {}
 ";
         assert_eq!(got, want, "\n{got}");
+    }
+
+    /// The typed consts: the custom reverification form, one token type, `any`, and the
+    /// string-valued checks.
+    #[test]
+    fn typed_consts() {
+        let got = pretty(
+            r#"reverification = "second_factor:4294967295", accepts = "any", permission = "org:a:b", feature = "reports", plan = "user:pro""#,
+            "async fn f() {}",
+        );
+        let want = r#"#[doc(hidden)]
+#[allow(non_camel_case_types, dead_code, unreachable_pub)]
+struct __clerk_policy_f;
+#[allow(unused_qualifications)]
+impl ::clerk_sdk::__private::Policy for __clerk_policy_f {
+    const ACCEPTS: ::clerk_sdk::__private::Accepts = ::clerk_sdk::__private::Accepts::Any;
+    const PERMISSION: ::core::option::Option<&'static str> = ::core::option::Option::Some(
+        "org:a:b",
+    );
+    const FEATURE: ::core::option::Option<&'static str> = ::core::option::Option::Some(
+        "reports",
+    );
+    const PLAN: ::core::option::Option<&'static str> = ::core::option::Option::Some(
+        "user:pro",
+    );
+    const REVERIFICATION: ::core::option::Option<
+        ::clerk_sdk::__private::Reverification,
+    > = ::core::option::Option::Some(::clerk_sdk::__private::Reverification::Custom {
+        level: ::clerk_sdk::__private::ReverificationLevel::SecondFactor,
+        after_minutes: 4294967295,
+    });
+}
+async fn f(_: ::clerk_sdk::__private::Guard<__clerk_policy_f>) {}
+"#;
+        assert_eq!(got, want, "\n{got}");
+        let got = pretty(r#"accepts = "api_key""#, "async fn f() {}");
+        assert!(
+            got.contains("::clerk_sdk::__private::Accepts::One(\n        ::clerk_sdk::__private::TokenType::ApiKey,\n    )"),
+            "\n{got}"
+        );
+    }
+
+    /// Every name of `tables.rs` expands to an item, without an error: `expand` can fail only
+    /// on a table entry that is not an identifier.
+    #[test]
+    fn every_table_entry_expands() {
+        use crate::tables::{REVERIFICATION_LEVELS, REVERIFICATION_PRESETS, TOKEN_TYPES};
+        let arguments = TOKEN_TYPES
+            .iter()
+            .map(|(name, _)| format!("accepts = {name:?}"))
+            .chain(
+                REVERIFICATION_PRESETS
+                    .iter()
+                    .map(|(name, _)| format!("reverification = {name:?}")),
+            )
+            .chain(
+                REVERIFICATION_LEVELS
+                    .iter()
+                    .map(|(name, _)| format!("reverification = \"{name}:1\"")),
+            );
+        for arguments in arguments {
+            let output = clerk_protected(arguments.parse().unwrap(), "async fn f() {}".parse().unwrap());
+            let text = output.to_string();
+            assert!(!text.contains("compile_error"), "{arguments}: {text}");
+            assert!(
+                text.contains("impl :: clerk_sdk :: __private :: Policy"),
+                "{arguments}: {text}"
+            );
+        }
     }
 
     #[test]

@@ -5,14 +5,18 @@
 //! runtime it calls into (`clerk_sdk::__private`) always change together.
 //!
 //! The crate parses, validates and expands, nothing more: `args.rs` parses the arguments into
-//! `(keyword, value)` pairs and validates them (all errors reported together, each on its own
+//! `(key, value)` pairs and validates them (all errors reported together, each on its own
 //! token), `expand.rs` writes a hidden policy struct and one leading guard argument. Every
 //! behaviour lives in clerk-sdk (`axum/guard.rs`) and is tested there as plain Rust.
+//! `tables.rs` holds the names clerk-sdk also parses (token types, reverification presets and
+//! levels, billing scopes); this crate cannot depend on clerk-sdk, so `tests/tables.rs` pins
+//! each entry to clerk-sdk's parsers instead.
 //!
-//! Deviations from the workspace style guide, and why:
-//! - The guide's policy holds a role and `accepts`; this one carries every `has()` dimension
-//!   (permission, feature, plan, reverification) and an any-of role list, as the macro issue
-//!   asks, and the guard builds a `clerk_sdk::auth::Requirement` from it.
+//! Choices a reader might not expect, and why:
+//! - The policy carries every `has()` dimension (role, permission, feature, plan,
+//!   reverification) and an any-of role list, not just a role: a route protected by the macro
+//!   should be able to ask anything `has()` can, and a route often admits several roles. The
+//!   guard builds a `clerk_sdk::auth::Requirement` from it.
 //! - A router state without `Clerk` cannot be made a clear error at `get(handler)`: rustc
 //!   reports axum's unsatisfied `Handler<_, _>` bound there and nothing below it (checked on
 //!   rustc 1.95, pinned by `tests/ui/fail/state_without_clerk.rs`). The guard's bound goes
@@ -28,6 +32,7 @@
 
 mod args;
 mod expand;
+mod tables;
 
 use proc_macro::TokenStream;
 

@@ -41,6 +41,10 @@ async fn any() {}
 #[clerk_protected(accepts = "oauth_token")]
 async fn one() {}
 
+/// A window long enough for `clippy::unreadable_literal`, were the expansion's minutes linted.
+#[clerk_protected(reverification = "multi_factor:4294967295")]
+async fn long_window() {}
+
 /// A public handler with a session extractor.
 #[clerk_protected(role = "org:admin", reverification = "first_factor:30")]
 pub async fn public(ClerkSession(session): ClerkSession) -> String {
@@ -56,6 +60,7 @@ fn routes() {
         .route("/everything", get(everything))
         .route("/any", get(any))
         .route("/one", get(one))
+        .route("/long", get(long_window))
         .route("/public", get(public))
         .with_state(App { clerk });
 }

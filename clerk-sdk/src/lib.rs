@@ -93,6 +93,7 @@ pub use clerk_macros::clerk_protected;
 #[cfg(feature = "macros")]
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::TokenType;
+    pub use crate::auth::{Reverification, ReverificationLevel};
     pub use crate::axum::guard::{Accepts, ClerkState, Guard, Policy};
+    pub use crate::token::TokenType;
 }

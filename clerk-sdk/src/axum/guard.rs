@@ -11,11 +11,12 @@
 //! The items are reachable only through `clerk_sdk::__private`: they are the macro's contract
 //! with this crate, not public API. The requirement is rebuilt per request (a handful of small
 //! allocations, next to an RSA verification) rather than cached: a generic fn cannot own a
-//! per-type `static`, and a type-keyed map would need a lock on every request.
+//! per-type `static`, and a type-keyed map would need a lock on every request. Rebuilding it
+//! parses nothing: token types and reverification arrive as typed consts, and the names (roles,
+//! permission, feature, plan) are copied as they are.
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::str::FromStr as _;
 
 use axum::extract::{FromRef, FromRequestParts};
 use http::request::Parts;
@@ -49,7 +50,8 @@ impl Accepts {
 /// A route's requirement as associated consts; `#[clerk_protected]` implements it on a hidden
 /// unit struct per handler, setting only the consts its arguments name.
 ///
-/// The macro has validated every string at compile time.
+/// The macro has checked the form of every name at compile time, and writes token types and
+/// reverification as values, so there is nothing left to parse (or to fail to parse) here.
 #[doc(hidden)]
 pub trait Policy {
     /// Admitted token types. Default: session tokens only.
@@ -62,14 +64,11 @@ pub trait Policy {
     const FEATURE: Option<&'static str> = None;
     /// A billing plan a session caller must have.
     const PLAN: Option<&'static str> = None;
-    /// A reverification preset or `level:minutes` a session caller must meet.
-    const REVERIFICATION: Option<&'static str> = None;
+    /// How recently a session caller must have verified a factor.
+    const REVERIFICATION: Option<Reverification> = None;
 }
 
 /// The [`Requirement`] `P` describes: its checks are ANDed, its roles any-of.
-///
-/// A `REVERIFICATION` that does not parse (the macro never lets one through) becomes a check
-/// no session passes, so the route fails closed with 403 instead of panicking.
 pub(crate) fn requirement<P: Policy>() -> Requirement {
     let mut requirement = Requirement::new().accepts(P::ACCEPTS.to_accepts_token());
     if let Some(permission) = P::PERMISSION {
@@ -81,11 +80,8 @@ pub(crate) fn requirement<P: Policy>() -> Requirement {
     if let Some(plan) = P::PLAN {
         requirement = requirement.has(Has::plan(plan));
     }
-    if let Some(text) = P::REVERIFICATION {
-        requirement = requirement.has(match Reverification::from_str(text) {
-            Ok(reverification) => Has::reverification(reverification),
-            Err(_) => Has::new(), // never satisfied
-        });
+    if let Some(reverification) = P::REVERIFICATION {
+        requirement = requirement.has(Has::reverification(reverification));
     }
     requirement.any_of(P::ROLES.iter().map(|role| Has::role(*role)))
 }
@@ -147,6 +143,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::ReverificationLevel;
 
     struct Bare;
     impl Policy for Bare {}
@@ -164,12 +161,10 @@ mod tests {
         const PERMISSION: Option<&'static str> = Some("org:invoices:read");
         const FEATURE: Option<&'static str> = Some("org:reports");
         const PLAN: Option<&'static str> = Some("pro");
-        const REVERIFICATION: Option<&'static str> = Some("first_factor:30");
-    }
-
-    struct BadReverification;
-    impl Policy for BadReverification {
-        const REVERIFICATION: Option<&'static str> = Some("strictest");
+        const REVERIFICATION: Option<Reverification> = Some(Reverification::Custom {
+            level: ReverificationLevel::FirstFactor,
+            after_minutes: 30,
+        });
     }
 
     #[test]
@@ -198,14 +193,6 @@ mod tests {
                 .has(Has::plan("pro"))
                 .has(Has::reverification(reverification))
                 .any_of([Has::role("org:admin")])
-        );
-    }
-
-    #[test]
-    fn unparsable_reverification_fails_closed() {
-        assert_eq!(
-            requirement::<BadReverification>(),
-            Requirement::new().has(Has::new())
         );
     }
 

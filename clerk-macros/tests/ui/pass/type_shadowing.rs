@@ -13,6 +13,8 @@ struct TokenType;
 struct Guard;
 struct Policy;
 struct Accepts;
+struct Reverification;
+struct ReverificationLevel;
 mod axum {}
 mod core {}
 mod clerk_sdk {}
@@ -35,10 +37,14 @@ async fn handler() -> &'static str {
     auth
 }
 
+#[::clerk_sdk::clerk_protected(reverification = "second_factor:30")]
+async fn custom_window() {}
+
 fn main() {
     let keys = ::clerk_sdk::testing::TestKeys::generate().unwrap();
     let clerk = ::clerk_sdk::Clerk::new(keys.config_builder().build().unwrap());
     let _app: ::axum::Router = ::axum::Router::new()
         .route("/", get(handler))
+        .route("/custom", get(custom_window))
         .with_state(App { clerk });
 }

@@ -28,9 +28,11 @@ use crate::token::session::{self, SessionRules};
 use crate::token::{self as tokens, AcceptsToken, TokenType};
 use crate::token_cache::VerifiedSession;
 use crate::{
-    Clerk, ClerkConfig, ConfigError, Has, RequestState, auth::AuthStatus, auth::Reverification,
-    clock::FixedClock, keys::JwtKey, keys::PublishableKey, webhook::InMemoryReplayStore, webhook::Webhook,
-    webhook::WebhookEvent,
+    Clerk, ClerkConfig, ConfigError, Has, RequestState,
+    auth::{AuthStatus, Reverification},
+    clock::FixedClock,
+    keys::{JwtKey, PublishableKey},
+    webhook::{InMemoryReplayStore, Webhook, WebhookEvent},
 };
 
 /// The fixed time of every fuzz run, in ms since the epoch (2023-11-14T22:13:20Z). The webhook

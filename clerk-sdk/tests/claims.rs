@@ -2,7 +2,10 @@
 
 mod common;
 
-use clerk_sdk::{Clerk, Has, TokenType, auth::AuthStatus, auth::Reverification};
+use clerk_sdk::{
+    Clerk, Has, TokenType,
+    auth::{AuthStatus, Reverification},
+};
 use common::{APP, authenticate, bearer, builder, clerk, keys};
 use serde_json::json;
 

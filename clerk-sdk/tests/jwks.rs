@@ -16,7 +16,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use clerk_sdk::testing::{Endpoint, Fault, MockClerkApi, TestKeys};
 use clerk_sdk::{
-    Clerk, ClerkConfig, RequestState, clock::Clock, clock::FixedClock, clock::SystemClock, config::JwksPolicy,
+    Clerk, ClerkConfig, RequestState,
+    clock::{Clock, FixedClock, SystemClock},
+    config::JwksPolicy,
 };
 use common::{bearer, keys, other_keys};
 

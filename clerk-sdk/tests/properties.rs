@@ -24,9 +24,11 @@ use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD
 use clerk_sdk::dangerous::decode_unverified;
 use clerk_sdk::testing::{SessionTokenBuilder, TestKeys};
 use clerk_sdk::{
-    Clerk, ClerkConfig, RequestState, TokenType, auth::AuthStatus, clock::FixedClock, keys::InstanceType,
-    keys::JwtKey, keys::PublishableKey, token::MAX_TOKEN_LEN, token::MalformedToken,
-    token::detect_token_type,
+    Clerk, ClerkConfig, RequestState, TokenType,
+    auth::AuthStatus,
+    clock::FixedClock,
+    keys::{InstanceType, JwtKey, PublishableKey},
+    token::{MAX_TOKEN_LEN, MalformedToken, detect_token_type},
 };
 use http::header::{AUTHORIZATION, COOKIE};
 use http::{HeaderMap, HeaderValue};

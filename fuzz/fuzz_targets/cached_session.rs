@@ -6,7 +6,7 @@ mod common;
 
 use std::sync::LazyLock;
 
-use clerk_sdk::{keys::JwtKey, fuzz_api};
+use clerk_sdk::{fuzz_api, keys::JwtKey};
 use libfuzzer_sys::fuzz_target;
 
 static KEY: LazyLock<JwtKey> =

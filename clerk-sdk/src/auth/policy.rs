@@ -14,7 +14,7 @@ use crate::token::{AcceptsToken, TokenType};
 /// make "admins or any m2m caller" impossible to say).
 ///
 /// ```
-/// use clerk_sdk::{Has, auth::Requirement, TokenType, AcceptsToken};
+/// use clerk_sdk::{Has, TokenType, AcceptsToken, auth::Requirement};
 ///
 /// // Org admins or billing managers, or any m2m caller.
 /// let requirement = Requirement::new()

@@ -22,7 +22,10 @@ use axum::extract::{FromRef, FromRequestParts};
 use http::request::Parts;
 
 use super::{ClerkRejection, outcome};
-use crate::{AcceptsToken, Clerk, Has, TokenType, auth::Requirement, auth::Reverification};
+use crate::{
+    AcceptsToken, Clerk, Has, TokenType,
+    auth::{Requirement, Reverification},
+};
 
 /// Which token types a [`Policy`] admits: [`AcceptsToken`] in a form a `const` can hold.
 #[doc(hidden)]

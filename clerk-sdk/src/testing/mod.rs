@@ -586,7 +586,7 @@ mod num_bits {
 ///
 /// ```
 /// use clerk_sdk::testing::sign_webhook;
-/// use clerk_sdk::{webhook::EventType, clock::FixedClock, webhook::Webhook};
+/// use clerk_sdk::{webhook::{EventType, Webhook}, clock::FixedClock};
 ///
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let secret = "whsec_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcY";

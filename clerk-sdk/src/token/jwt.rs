@@ -193,9 +193,16 @@ fn decode_part(part: &str) -> Result<Vec<u8>, MalformedToken> {
 }
 
 /// A payload the scan validated, as a map. The scan accepts exactly what a map parse accepts,
-/// so this cannot fail; an empty map would stand in if it ever did.
+/// so this cannot fail; an empty map (no claims: every check on it fails) would stand in if it
+/// ever did, and debug builds say so loudly.
 pub(crate) fn parse_validated(text: &str) -> Map<String, Value> {
-    serde_json::from_str(text).unwrap_or_default()
+    match serde_json::from_str(text) {
+        Ok(map) => map,
+        Err(_) => {
+            debug_assert!(false, "a payload the scan accepted failed a map parse");
+            Map::new()
+        }
+    }
 }
 
 /// Decoded bytes as text the way `TextDecoder` reads them upstream: invalid UTF-8 replaced, a

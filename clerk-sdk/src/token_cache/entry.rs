@@ -121,13 +121,16 @@ impl VerifiedSession {
 
     /// The decoded payload JSON.
     pub(crate) fn payload(&self) -> &str {
-        self.text.get(..usize::from(self.payload_len)).unwrap_or_default()
+        let payload = self.text.get(..usize::from(self.payload_len));
+        // The length was taken from the text itself when the entry was built.
+        debug_assert!(payload.is_some(), "payload length past the entry's text");
+        payload.unwrap_or_default()
     }
 
-    /// Parses the payload again. It parsed when the token was verified, so this cannot fail;
-    /// an empty map would stand in if it ever did.
+    /// Parses the payload again. It parsed when the token was verified, so this cannot fail
+    /// (see [`crate::token::jwt::parse_validated`]).
     pub(crate) fn parse_claims(&self) -> Map<String, Value> {
-        serde_json::from_str(self.payload()).unwrap_or_default()
+        crate::token::jwt::parse_validated(self.payload())
     }
 
     /// The key that verified the signature.

@@ -81,7 +81,12 @@ impl TokenCache {
                 quick_cache::DefaultHashBuilder::default(),
                 quick_cache::sync::DefaultLifecycle::default(),
             ),
-            Err(_) => Cache::new(capacity),
+            // The options are all in range (capacity ≥ 1, shards ≥ 1), so this cannot happen;
+            // a cache with default options would stand in.
+            Err(_) => {
+                debug_assert!(false, "token cache options refused");
+                Cache::new(capacity)
+            }
         };
         TokenCache { entries }
     }

@@ -173,7 +173,7 @@ pub struct VerifiedMessage {
 /// when the last clone is dropped.
 ///
 /// ```
-/// use clerk_sdk::{webhook::EventType, clock::FixedClock, webhook::Webhook};
+/// use clerk_sdk::{webhook::{EventType, Webhook}, clock::FixedClock};
 ///
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let webhook = Webhook::new("whsec_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcY")?

@@ -4,7 +4,11 @@
 use std::net::SocketAddr;
 
 use clerk_sdk::testing::TestKeys;
-use clerk_sdk::{Clerk, config::env, webhook::Webhook, webhook::WebhookError};
+use clerk_sdk::{
+    Clerk,
+    config::env,
+    webhook::{Webhook, WebhookError},
+};
 
 use super::{DemoError, LocalMode, with_replay_store};
 

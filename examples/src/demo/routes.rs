@@ -13,7 +13,8 @@ use axum::http::header::{AUTHORIZATION, COOKIE, HeaderName, PROXY_AUTHORIZATION}
 use axum::routing::{get, post};
 use clerk_sdk::axum::{ClerkAuth, ClerkLayer, ClerkMachine, ClerkSession, ClerkWebhook};
 use clerk_sdk::{
-    AcceptsToken, Auth, Clerk, TokenType, clerk_protected, webhook::InMemoryReplayStore, webhook::Webhook,
+    AcceptsToken, Auth, Clerk, TokenType, clerk_protected,
+    webhook::{InMemoryReplayStore, Webhook},
 };
 use serde_json::{Value, json};
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;

@@ -4,7 +4,10 @@
 use std::io::Write;
 
 use clerk_sdk::dangerous::UnverifiedToken;
-use clerk_sdk::{Auth, MachineAuth, RequestState, SessionAuth, webhook::WebhookError, webhook::WebhookEvent};
+use clerk_sdk::{
+    Auth, MachineAuth, RequestState, SessionAuth,
+    webhook::{WebhookError, WebhookEvent},
+};
 use serde_json::{Map, Value, json};
 
 use super::Error;

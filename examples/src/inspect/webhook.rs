@@ -7,7 +7,10 @@
 
 use std::io::{Read, Write};
 
-use clerk_sdk::{clock::FixedClock, webhook::Webhook, webhook::WebhookError};
+use clerk_sdk::{
+    clock::FixedClock,
+    webhook::{Webhook, WebhookError},
+};
 
 use super::args::{BodySource, WebhookArgs};
 use super::{Error, output};

@@ -5,7 +5,7 @@
 
 use std::sync::LazyLock;
 
-use clerk_sdk::{Clerk, keys::JwtKey, fuzz_api};
+use clerk_sdk::{Clerk, fuzz_api, keys::JwtKey};
 
 /// The public half of the key that signed the seed tokens (`examples/seed_corpus.rs` writes both;
 /// the private half is never kept).

@@ -51,3 +51,19 @@ pub fn decode_unverified(token: &str) -> Result<UnverifiedToken, MalformedToken>
 pub fn parse_webhook_event(body: &[u8]) -> Result<WebhookEvent, WebhookError> {
     WebhookEvent::parse(body)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_without_a_signature_and_refuses_what_is_not_an_event() {
+        let event = parse_webhook_event(br#"{"type":"user.created","data":{"id":"user_1"}}"#);
+        assert_eq!(
+            event.map(|e| e.event_type.as_str().to_owned()).ok().as_deref(),
+            Some("user.created")
+        );
+        let refused = parse_webhook_event(b"[]").map(|_| ()).map_err(|e| e.reason());
+        assert_eq!(refused, Err("webhook-payload-invalid"));
+    }
+}

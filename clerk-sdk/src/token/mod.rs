@@ -116,11 +116,6 @@ impl AcceptsToken {
         }
     }
 
-    /// Whether machine tokens of any kind are admitted.
-    pub fn accepts_any_machine(&self) -> bool {
-        TokenType::ALL.iter().any(|&t| t.is_machine() && self.accepts(t))
-    }
-
     /// The type that is reported on a mismatch: the requested type for a single type, none otherwise.
     pub(crate) fn mismatch_type(&self) -> Option<TokenType> {
         match self {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the cargo-fuzz targets in fuzz/ for a bounded time each and prints, per target, the
-# executions libFuzzer reports and the crash files in fuzz/artifacts/<target>/ (issue 7, item 1).
+# executions libFuzzer reports and the crash files in fuzz/artifacts/<target>/.
 # Not part of .ci/run: run it by hand.
 #
 #   scripts/fuzz.sh                      # every target, 60 s each

@@ -32,7 +32,7 @@ use crate::{
     auth::{AuthStatus, Reverification},
     clock::FixedClock,
     keys::{JwtKey, PublishableKey},
-    webhook::{InMemoryReplayStore, Webhook, WebhookEvent},
+    webhook::{InMemoryReplayStore, Webhook, WebhookError, WebhookEvent},
 };
 
 /// The fixed time of every fuzz run, in ms since the epoch (2023-11-14T22:13:20Z). The webhook
@@ -466,7 +466,7 @@ pub fn webhook_verify(input: &[u8]) -> WebhookOutcome {
             }
             Err(error) => {
                 let _ = (error.reason(), error.to_string());
-                outcome.signature_ok = error.reason() == "webhook-payload-invalid";
+                outcome.signature_ok = matches!(error, WebhookError::InvalidPayload(_));
             }
         }
         outcome.replay_accepted = webhook.verify_signature(&headers, body).is_ok();

@@ -65,7 +65,8 @@ pub struct JwksPolicy {
     unknown_kid_interval: Duration,
     failure_backoff: Duration,
     stale_window: Duration,
-    connect_timeout: Duration,
+    /// Read by the config when it builds the HTTP client.
+    pub(crate) connect_timeout: Duration,
     timeout: Duration,
     max_attempts: u32,
 }
@@ -140,11 +141,6 @@ impl JwksPolicy {
     pub fn max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = attempts.max(1);
         self
-    }
-
-    /// The configured connect timeout.
-    pub(crate) fn connect_timeout_setting(&self) -> Duration {
-        self.connect_timeout
     }
 }
 

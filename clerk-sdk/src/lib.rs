@@ -38,7 +38,8 @@
 //!   verification share its connection pool); `config` validates every setting once and builds
 //!   it.
 //! - The parsers at the bottom (`token::jwt`, `token::payload`, `jwt_key`, `publishable_key`,
-//!   `webhook`) import nothing above them. Each error type lives with the code that raises it,
+//!   `claims`) import nothing above them; `webhook` stands beside verification and reads only
+//!   the config (its signing secret) and the clock. Each error type lives with the code that raises it,
 //!   and every refusal reason knows its [`auth::ReasonClass`], so no decision compares strings.
 
 mod authorization;

@@ -336,7 +336,86 @@ impl MachineVerifier {
         check_oauth_audience(claims.get("aud"), &self.audiences)?;
         Ok(oauth_from_jwt(claims))
     }
+
+    /// Opaque tokens, through the Backend API's verify endpoints. These have no version
+    /// segment in their path (`{api_url}/m2m_tokens/verify`, not `/v1/…`), as Clerk serves them.
+    async fn verify_opaque(
+        &self,
+        token: &str,
+        token_type: TokenType,
+    ) -> Result<MachineAuth, MachineTokenError> {
+        let Some(client) = self.transport.as_ref() else {
+            return Err(MachineTokenError::KeyUnresolved);
+        };
+        let (path, field, bearer) = match token_type {
+            TokenType::M2mToken => (
+                "m2m_tokens/verify",
+                "token",
+                self.machine_secret_key.as_ref().or(self.secret_key.as_ref()),
+            ),
+            TokenType::OAuthToken => (
+                "oauth_applications/access_tokens/verify",
+                "access_token",
+                self.secret_key.as_ref(),
+            ),
+            TokenType::ApiKey | TokenType::SessionToken => {
+                ("api_keys/verify", "secret", self.secret_key.as_ref())
+            }
+        };
+        let body = serde_json::to_vec(&serde_json::json!({ field: token }))
+            .map_err(|_| unexpected("encoding", None))?;
+        let url = client.unversioned_url(path);
+        let response = send(client, &url, bearer, body).await?;
+        if response.status == StatusCode::UNAUTHORIZED {
+            return Err(MachineTokenError::SecretKeyInvalid {
+                message: response.error_message(),
+            });
+        }
+        if response.status == StatusCode::NOT_FOUND {
+            return Err(MachineTokenError::NotFound { token_type });
+        }
+        if !response.status.is_success() {
+            let status = response.status.as_u16();
+            return Err(unexpected(&format!("status {status}"), Some(status)));
+        }
+        let status = Some(response.status.as_u16());
+        if !response.is_json() {
+            return Err(unexpected("the answer is not JSON", status));
+        }
+        let json: Map<String, Value> = serde_json::from_slice(&response.body)
+            .map_err(|_| unexpected("the answer is malformed JSON", status))?;
+        if json.get("revoked").and_then(Value::as_bool) == Some(true) {
+            return Err(MachineTokenError::Revoked { token_type });
+        }
+        if json.get("expired").and_then(Value::as_bool) == Some(true) {
+            return Err(MachineTokenError::Expired { token_type });
+        }
+        let (Some(id), Some(subject)) = (string_claim(&json, "id"), string_claim(&json, "subject")) else {
+            return Err(unexpected("the answer lacks id or subject", status));
+        };
+        if token_type == TokenType::OAuthToken {
+            check_oauth_audience(json.get("aud"), &self.audiences)?;
+        }
+        let claims = json.get("claims").and_then(Value::as_object).cloned();
+        Ok(MachineAuth {
+            token_type,
+            id,
+            subject,
+            scopes: json.get("scopes").map(string_list).unwrap_or_default(),
+            claims: if token_type == TokenType::OAuthToken {
+                None
+            } else {
+                claims
+            },
+            name: (token_type == TokenType::ApiKey)
+                .then(|| string_claim(&json, "name"))
+                .flatten(),
+            client_id: (token_type == TokenType::OAuthToken)
+                .then(|| string_claim(&json, "client_id").unwrap_or_default()),
+        })
+    }
 }
+
 /// `@clerk/backend`'s `assertOAuthAudienceClaim`: with an audience configured, `aud` must be a non-empty
 /// string or a non-empty array of non-empty strings, intersecting the configured list.
 fn check_oauth_audience(aud: Option<&Value>, accepted: &[String]) -> Result<(), MachineTokenError> {
@@ -425,86 +504,6 @@ fn oauth_from_jwt(claims: Map<String, Value>) -> MachineAuth {
     }
 }
 
-impl MachineVerifier {
-    /// Opaque tokens, through the Backend API's verify endpoints. These have no version
-    /// segment in their path (`{api_url}/m2m_tokens/verify`, not `/v1/…`), as Clerk serves them.
-    async fn verify_opaque(
-        &self,
-        token: &str,
-        token_type: TokenType,
-    ) -> Result<MachineAuth, MachineTokenError> {
-        let Some(client) = self.transport.as_ref() else {
-            return Err(MachineTokenError::KeyUnresolved);
-        };
-        let (path, field, bearer) = match token_type {
-            TokenType::M2mToken => (
-                "m2m_tokens/verify",
-                "token",
-                self.machine_secret_key.as_ref().or(self.secret_key.as_ref()),
-            ),
-            TokenType::OAuthToken => (
-                "oauth_applications/access_tokens/verify",
-                "access_token",
-                self.secret_key.as_ref(),
-            ),
-            TokenType::ApiKey | TokenType::SessionToken => {
-                ("api_keys/verify", "secret", self.secret_key.as_ref())
-            }
-        };
-        let body = serde_json::to_vec(&serde_json::json!({ field: token }))
-            .map_err(|_| unexpected("encoding", None))?;
-        let url = client.unversioned_url(path);
-        let response = send(client, &url, bearer, body).await?;
-        if response.status == StatusCode::UNAUTHORIZED {
-            return Err(MachineTokenError::SecretKeyInvalid {
-                message: response.error_message(),
-            });
-        }
-        if response.status == StatusCode::NOT_FOUND {
-            return Err(MachineTokenError::NotFound { token_type });
-        }
-        if !response.status.is_success() {
-            let status = response.status.as_u16();
-            return Err(unexpected(&format!("status {status}"), Some(status)));
-        }
-        let status = Some(response.status.as_u16());
-        if !response.is_json() {
-            return Err(unexpected("the answer is not JSON", status));
-        }
-        let json: Map<String, Value> = serde_json::from_slice(&response.body)
-            .map_err(|_| unexpected("the answer is malformed JSON", status))?;
-        if json.get("revoked").and_then(Value::as_bool) == Some(true) {
-            return Err(MachineTokenError::Revoked { token_type });
-        }
-        if json.get("expired").and_then(Value::as_bool) == Some(true) {
-            return Err(MachineTokenError::Expired { token_type });
-        }
-        let (Some(id), Some(subject)) = (string_claim(&json, "id"), string_claim(&json, "subject")) else {
-            return Err(unexpected("the answer lacks id or subject", status));
-        };
-        if token_type == TokenType::OAuthToken {
-            check_oauth_audience(json.get("aud"), &self.audiences)?;
-        }
-        let claims = json.get("claims").and_then(Value::as_object).cloned();
-        Ok(MachineAuth {
-            token_type,
-            id,
-            subject,
-            scopes: json.get("scopes").map(string_list).unwrap_or_default(),
-            claims: if token_type == TokenType::OAuthToken {
-                None
-            } else {
-                claims
-            },
-            name: (token_type == TokenType::ApiKey)
-                .then(|| string_claim(&json, "name"))
-                .flatten(),
-            client_id: (token_type == TokenType::OAuthToken)
-                .then(|| string_claim(&json, "client_id").unwrap_or_default()),
-        })
-    }
-}
-
 async fn send(
     client: &Transport,
     url: &str,
@@ -533,6 +532,19 @@ mod tests {
         match v {
             Value::Object(m) => m,
             _ => Map::new(),
+        }
+    }
+
+    #[test]
+    fn opaque_tokens_without_a_transport_are_key_unresolved() {
+        use futures_util::FutureExt as _;
+        let verifier = MachineVerifier::new(None, None, None, Vec::new(), 0);
+        let clock = crate::clock::FixedClock::new(0);
+        for (token, token_type) in [("ak_x", TokenType::ApiKey), ("mt_x", TokenType::M2mToken)] {
+            let outcome = verifier
+                .verify(&KeySource::None, &clock, token, token_type, None)
+                .now_or_never();
+            assert_eq!(outcome, Some(Err(MachineTokenError::KeyUnresolved)), "{token}");
         }
     }
 

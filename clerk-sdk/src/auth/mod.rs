@@ -405,3 +405,98 @@ impl<B> RequestHeaders for http::Request<B> {
         self.headers()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jwks::JwksError;
+    use crate::token::{MalformedToken, SessionVerifyError};
+
+    /// The rule adapters followed when they classified by reason string: the classes must
+    /// give the same answer for every reason, so a renamed string can no longer move a 503.
+    fn by_reason_string(reason: &str) -> ReasonClass {
+        match reason {
+            "jwk-remote-failed-to-load" | "unexpected-error" => ReasonClass::Unavailable,
+            "secret-key-invalid" | "jwk-failed-to-resolve" => ReasonClass::Misconfigured,
+            _ => ReasonClass::Unauthenticated,
+        }
+    }
+
+    fn jwks_errors() -> Vec<JwksError> {
+        let url = "http://127.0.0.1/v1/jwks".to_owned();
+        vec![
+            JwksError::SecretKeyInvalid { message: None },
+            JwksError::Status {
+                url: url.clone(),
+                status: 500,
+            },
+            JwksError::Transport {
+                url: url.clone(),
+                cause: "timed out",
+            },
+            JwksError::Malformed { url },
+            JwksError::NoKeys,
+            JwksError::KidNotFound { kid: "k".into() },
+        ]
+    }
+
+    #[test]
+    fn every_reason_class_matches_the_reason_string_rule() {
+        let mut session_errors = vec![
+            SessionVerifyError::Malformed(MalformedToken::PartCount),
+            SessionVerifyError::InvalidCategory,
+            SessionVerifyError::InvalidType,
+            SessionVerifyError::InvalidAlgorithm,
+            SessionVerifyError::InvalidSignature,
+            SessionVerifyError::MissingSubject,
+            SessionVerifyError::InvalidAudience,
+            SessionVerifyError::InvalidAuthorizedParty { azp: None },
+            SessionVerifyError::InvalidIssuer { iss: None },
+            SessionVerifyError::InvalidTimeClaim { claim: "exp" },
+            SessionVerifyError::Expired { exp: 1.0, now_ms: 2 },
+            SessionVerifyError::NotActiveYet { nbf: 1.0, now_ms: 2 },
+            SessionVerifyError::IssuedInTheFuture { iat: 1.0, now_ms: 2 },
+            SessionVerifyError::KeyUnresolved,
+        ];
+        session_errors.extend(jwks_errors().into_iter().map(SessionVerifyError::Jwks));
+        let mut machine_errors = vec![
+            MachineTokenError::NotFound {
+                token_type: TokenType::ApiKey,
+            },
+            MachineTokenError::Revoked {
+                token_type: TokenType::M2mToken,
+            },
+            MachineTokenError::Expired {
+                token_type: TokenType::OAuthToken,
+            },
+            MachineTokenError::SecretKeyInvalid { message: None },
+            MachineTokenError::Unexpected {
+                cause: "status 500".into(),
+                status: Some(500),
+            },
+            MachineTokenError::KeyUnresolved,
+            MachineTokenError::Verification(crate::machine::MachineJwtError::AudienceMismatch),
+        ];
+        machine_errors.extend(jwks_errors().into_iter().map(MachineTokenError::KeysUnavailable));
+        let mut reasons = vec![
+            SignedOutReason::SessionTokenMissing,
+            SignedOutReason::NoTokenInHeader,
+            SignedOutReason::TokenTypeMismatch {
+                found: TokenType::M2mToken,
+            },
+            SignedOutReason::UnusableAuthorizationHeader,
+        ];
+        reasons.extend(session_errors.into_iter().map(|error| SignedOutReason::Token {
+            error,
+            carrier: TokenCarrier::Header,
+        }));
+        reasons.extend(
+            machine_errors
+                .into_iter()
+                .map(|error| SignedOutReason::Machine { error }),
+        );
+        for reason in reasons {
+            assert_eq!(reason.class(), by_reason_string(reason.reason()), "{reason:?}");
+        }
+    }
+}

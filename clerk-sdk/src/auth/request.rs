@@ -1,7 +1,7 @@
 //! [`Authenticator`]: finds the credential in a request, dispatches on the accepted token
 //! types and verifies it. Owns everything verification needs (key source, rules, machine
-//! verifier, token cache, clock), built once from the config, so it runs and is tested without
-//! a [`crate::Clerk`].
+//! verifier, token cache, clock), built once from the config, so it depends on values, not on
+//! the [`crate::Clerk`] handle.
 
 use std::sync::Arc;
 
@@ -189,8 +189,10 @@ impl Authenticator {
                 let Some(entry) =
                     VerifiedSession::new(verified.text, &verified.scan.fields, verified.times, key)
                 else {
-                    // Unreachable (payloads are far below 64 KiB); refuse rather than guess.
-                    debug_assert!(false, "a verified payload did not fit a cache entry");
+                    // The compact form indexes its text with 16-bit offsets. Only a payload whose
+                    // decoded text outgrows them (tens of KB of invalid UTF-8, each byte
+                    // replaced by a 3-byte U+FFFD) gets here: refuse it as oversized rather than
+                    // keep a second, uncached representation of sessions.
                     return RequestState::signed_out(
                         SignedOutReason::Token {
                             error: SessionVerifyError::Malformed(MalformedToken::TooLong),

@@ -216,9 +216,10 @@ impl SessionAuth {
     }
 
     /// Factor verification age (`fva`): minutes since the first and second factor were
-    /// verified, `-1` meaning never. `None` when absent or malformed.
-    /// Fractional minutes are rounded down; the reverification check reads the same values
-    /// through the same parser.
+    /// verified, `-1` meaning never. `None` when absent or malformed: not a 2-array, or an
+    /// element other than `-1` or a finite number ≥ 0. Fractional minutes are rounded down.
+    /// The reverification check of [`SessionAuth::has`] reads the claim through the same parser,
+    /// so the two never disagree on what is malformed.
     pub fn factor_verification_age(&self) -> Option<[i64; 2]> {
         let (first, second) = authorization::factor_ages(self.claims().get("fva"))?;
         // Minutes are finite and at least 0, so the cast only drops the fraction.
@@ -293,5 +294,54 @@ impl SessionAuth {
             },
             check,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn session(claims: Value) -> SessionAuth {
+        let Value::Object(map) = claims else {
+            unreachable!("a JSON object")
+        };
+        SessionAuth::from_claims(map)
+    }
+
+    #[test]
+    fn factor_verification_age_reads_fva_as_the_reverification_check_does() {
+        let cases = [
+            (json!([5, 30]), Some([5, 30])),
+            (json!([3, -1]), Some([3, -1])),
+            (json!([-1, -1]), Some([-1, -1])),
+            (json!([-1.0, 3]), Some([-1, 3])),
+            (json!([5.5, 30]), Some([5, 30])),
+            (json!([-5, 10]), None),
+            (json!([1, "2"]), None),
+            (json!([1]), None),
+            (json!([1, 2, 3]), None),
+            (json!("1,2"), None),
+        ];
+        for (fva, want) in cases {
+            let s = session(json!({"sub": "user_1", "fva": fva}));
+            assert_eq!(s.factor_verification_age(), want, "{fva}");
+        }
+        assert_eq!(session(json!({"sub": "user_1"})).factor_verification_age(), None);
+    }
+
+    #[test]
+    fn status_is_typed() {
+        for (sts, want) in [
+            ("active", Some(SessionStatus::Active)),
+            ("pending", Some(SessionStatus::Pending)),
+            ("ended", None),
+        ] {
+            let s = session(json!({"sub": "user_1", "sts": sts}));
+            assert_eq!(s.status(), want, "{sts}");
+            assert_eq!(s.session_status(), Some(sts));
+            assert_eq!(s.is_pending(), sts == "pending");
+        }
     }
 }

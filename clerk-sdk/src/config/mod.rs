@@ -510,6 +510,11 @@ impl ClerkConfigBuilder {
     }
 
     /// The clock that time checks read. Default: the system clock.
+    ///
+    /// It drives every time decision: the `exp` / `nbf` / `iat` checks, and the JWKS cache's
+    /// TTL, unknown-`kid` throttle, failure backoff and stale window. A
+    /// [`FixedClock`](crate::clock::FixedClock) therefore also freezes key refreshes until it is
+    /// moved: in tests, move it to let keys expire.
     #[must_use]
     pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
         self.clock = Arc::new(clock);
@@ -577,7 +582,7 @@ impl ClerkConfigBuilder {
         // One pooled HTTP client per config, created only when a Backend API call can happen.
         let transport = if self.secret_key.is_some() || self.machine_secret_key.is_some() {
             Some(
-                Transport::new(&api_url, &api_version, self.jwks_policy.connect_timeout_setting())
+                Transport::new(&api_url, &api_version, self.jwks_policy.connect_timeout)
                     .map_err(|_| ConfigError::HttpClient)?,
             )
         } else {

@@ -23,7 +23,9 @@ use super::{PayloadError, WebhookError};
 /// A verified Clerk webhook event: the envelope around `data`.
 ///
 /// Built by [`crate::webhook::Webhook::verify`], which parses the body only after its signature
-/// held. Top-level fields other than these six are dropped, as upstream does.
+/// held. Top-level fields other than these six are dropped, as upstream does. It implements
+/// `Deserialize` so that events can be stored and read back; deserializing one from a request
+/// body yourself skips the signature check.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct WebhookEvent {

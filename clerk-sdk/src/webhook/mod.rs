@@ -352,7 +352,8 @@ impl Webhook {
     }
 
     /// Verifies the signature only, without parsing the body (which may be anything, not
-    /// necessarily UTF-8).
+    /// necessarily UTF-8). To parse a Clerk event from the body afterwards, use
+    /// [`crate::dangerous::parse_webhook_event`] (or call [`Webhook::verify`], which does both).
     ///
     /// # Errors
     /// In order: `webhook-body-too-large`, `webhook-headers-missing` (naming every missing

@@ -53,7 +53,7 @@ pub fn bearer(token: &str) -> Request<()> {
     request_with_authorization(format!("Bearer {token}").as_bytes())
 }
 
-/// Authenticates `request`, failing the test on an infrastructure error.
+/// Authenticates `request`.
 pub async fn authenticate(clerk: &Clerk, request: &Request<()>) -> RequestState {
     clerk.authenticate_request(request).await
 }

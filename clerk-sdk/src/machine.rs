@@ -143,6 +143,22 @@ pub enum MachineTokenError {
     KeysUnavailable(JwksError),
 }
 
+impl MachineJwtError {
+    /// The stable reason string, identical to `@clerk/backend`'s: `token-invalid` for an m2m
+    /// JWT of the wrong category (refused before its signature is checked), else
+    /// `token-verification-failed` (expiry included, as upstream reports it for machine JWTs).
+    pub fn reason(&self) -> &'static str {
+        match self {
+            MachineJwtError::InvalidCategory => "token-invalid",
+            MachineJwtError::InvalidType
+            | MachineJwtError::NotMachineJwt
+            | MachineJwtError::MalformedAudience
+            | MachineJwtError::AudienceMismatch
+            | MachineJwtError::Token(_) => "token-verification-failed",
+        }
+    }
+}
+
 impl From<MachineJwtError> for MachineTokenError {
     fn from(e: MachineJwtError) -> Self {
         MachineTokenError::Verification(e)
@@ -196,9 +212,8 @@ impl MachineTokenError {
             | MachineTokenError::Expired { .. } => "token-invalid",
             MachineTokenError::SecretKeyInvalid { .. } => "secret-key-invalid",
             MachineTokenError::Unexpected { .. } => "unexpected-error",
-            MachineTokenError::Verification(_) | MachineTokenError::KeyUnresolved => {
-                "token-verification-failed"
-            }
+            MachineTokenError::Verification(e) => e.reason(),
+            MachineTokenError::KeyUnresolved => "token-verification-failed",
             MachineTokenError::KeysUnavailable(e) => e.reason(),
         }
     }
@@ -634,6 +649,17 @@ mod tests {
             (unexpected("status 500", Some(500)), "unexpected-error"),
             (
                 MachineTokenError::Verification(MachineJwtError::AudienceMismatch),
+                "token-verification-failed",
+            ),
+            (
+                MachineTokenError::Verification(MachineJwtError::InvalidCategory),
+                "token-invalid",
+            ),
+            (
+                MachineTokenError::Verification(MachineJwtError::Token(SessionVerifyError::Expired {
+                    exp: 1.0,
+                    now_ms: 2_000,
+                })),
                 "token-verification-failed",
             ),
         ];

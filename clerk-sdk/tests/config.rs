@@ -252,3 +252,21 @@ fn debug_never_prints_secrets() {
         assert!(text.contains("redacted"), "{text}");
     }
 }
+
+/// What `fn main() -> Result<(), Box<dyn Error>>` prints when `Clerk::from_env()?` fails: the
+/// setting at fault and how to fix it, not a bare variant name.
+#[test]
+fn debug_output_names_the_setting_and_the_fix() {
+    let err: Box<dyn std::error::Error> = ClerkConfig::builder().build().unwrap_err().into();
+    let shown = format!("Error: {err:?}");
+    assert_eq!(
+        shown,
+        "Error: no key to verify session tokens with: set jwt_key (CLERK_JWT_KEY) or secret_key \
+         (CLERK_SECRET_KEY) (reason: jwk-failed-to-resolve)"
+    );
+    let webhook = clerk_sdk::webhook::Webhook::new("not-a-secret").unwrap_err();
+    assert!(
+        format!("{webhook:?}").contains("(reason: webhook-secret-invalid)"),
+        "{webhook:?}"
+    );
+}

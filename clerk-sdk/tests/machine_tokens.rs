@@ -298,9 +298,17 @@ async fn jwt_machine_tokens_verify_without_requests() {
         .header("cat", "cl_B7d4PD222AAA")
         .sign()
         .unwrap();
-    assert_eq!(
-        decide(&clerk, &template_cat).await.reason_str(),
-        Some("token-verification-failed")
+    // A wrong category is refused before the signature, as `@clerk/backend` 3.25 does:
+    // `token-invalid` ("Invalid M2M JWT category").
+    let wrong_category = decide(&clerk, &template_cat).await;
+    assert_eq!(wrong_category.reason_str(), Some("token-invalid"));
+    assert_eq!(wrong_category.token_type(), Some(TokenType::M2mToken));
+    assert!(
+        wrong_category
+            .message()
+            .is_some_and(|m| m.contains("invalid M2M JWT category")),
+        "{:?}",
+        wrong_category.message()
     );
     let forged = keys()
         .session("mch_service")
@@ -321,4 +329,96 @@ async fn jwt_machine_tokens_with_keys_from_the_jwks() {
     assert!(decide(&clerk, &m2m_jwt).await.is_authenticated());
     assert_eq!(mock.requests(Endpoint::Jwks), 1);
     assert_eq!(mock.requests(Endpoint::M2mVerify), 0);
+}
+
+/// The test kit mints JWT machine tokens directly, and the flat auth view reads the common
+/// fields whatever the token type (an OAuth token's subject is the top-level user, as
+/// upstream's `toAuth()` has it).
+#[tokio::test]
+async fn test_kit_machine_jwts_and_the_flat_auth_view() {
+    let mock = mock().await;
+    let clerk = Clerk::new(
+        builder(&mock)
+            .jwt_key_parsed(keys().jwt_key().unwrap())
+            .accepts(AcceptsToken::Any)
+            .build()
+            .unwrap(),
+    );
+    let m2m = keys()
+        .m2m_token("mch_service")
+        .scopes(["mch_a", "mch_b"])
+        .sign()
+        .unwrap();
+    let s = decide(&clerk, &m2m).await;
+    let auth = s.auth();
+    assert_eq!(auth.token_type(), Some(TokenType::M2mToken));
+    assert_eq!(auth.machine_id(), Some("mch_service"));
+    assert_eq!(auth.scopes(), ["mch_a", "mch_b"]);
+    assert_eq!(
+        (auth.user_id(), auth.org_id(), auth.session_id()),
+        (None, None, None)
+    );
+    assert!(auth.machine().unwrap().id().starts_with("mt_"));
+
+    let oauth = keys()
+        .oauth_token("user_9", "client_9")
+        .scopes(["read", "write"])
+        .sign()
+        .unwrap();
+    let s = decide(&clerk, &oauth).await;
+    let auth = s.auth();
+    assert_eq!(auth.token_type(), Some(TokenType::OAuthToken));
+    assert_eq!(auth.user_id(), Some("user_9"));
+    assert_eq!(auth.machine().unwrap().user_id(), Some("user_9"));
+    assert_eq!(auth.machine().unwrap().client_id(), Some("client_9"));
+    assert_eq!(auth.scopes(), ["read", "write"]);
+    assert_eq!(
+        (auth.org_id(), auth.machine_id(), auth.org_role()),
+        (None, None, None)
+    );
+
+    let session = keys()
+        .session("user_1")
+        .org_v1("org_1", "acme", "org:admin", &["org:invoices:read"])
+        .sign()
+        .unwrap();
+    let s = decide(&clerk, &session).await;
+    let auth = s.auth();
+    assert_eq!((auth.user_id(), auth.org_id()), (Some("user_1"), Some("org_1")));
+    assert_eq!(
+        (auth.org_role(), auth.org_slug()),
+        (Some("org:admin"), Some("acme"))
+    );
+    assert_eq!(
+        auth.org_permissions(),
+        Some(&["org:invoices:read".to_owned()][..])
+    );
+    assert_eq!(auth.session_status(), Some("active"));
+    assert!(auth.session_id().is_some_and(|sid| sid.starts_with("sess_")));
+    assert!(auth.scopes().is_empty());
+
+    let expired = keys().m2m_token("mch_service").expired().sign().unwrap();
+    assert_eq!(
+        decide(&clerk, &expired).await.reason_str(),
+        Some("token-verification-failed")
+    );
+    for endpoint in [Endpoint::Jwks, Endpoint::M2mVerify, Endpoint::OAuthVerify] {
+        assert_eq!(mock.requests(endpoint), 0, "{endpoint:?}");
+    }
+}
+
+/// API keys act for a user or an organization: the flat view says which.
+#[tokio::test]
+async fn api_keys_in_the_flat_auth_view() {
+    let mock = mock().await;
+    let clerk = Clerk::new(builder(&mock).accepts(AcceptsToken::Any).build().unwrap());
+    mock.register_machine_token("ak_org_key", MachineTokenSpec::api_key("org_7", "ci"));
+    mock.register_machine_token("ak_user_key", MachineTokenSpec::api_key("user_7", "ci"));
+    let org = decide(&clerk, "ak_org_key").await;
+    assert_eq!((org.auth().org_id(), org.auth().user_id()), (Some("org_7"), None));
+    let user = decide(&clerk, "ak_user_key").await;
+    assert_eq!(
+        (user.auth().user_id(), user.auth().org_id()),
+        (Some("user_7"), None)
+    );
 }

@@ -674,8 +674,14 @@ fn assert_machine(v: &Value, token_type: &str, machine: &Value) {
     assert_eq!(v["message"], Value::Null);
     assert_eq!(v["token_type"], token_type);
     assert_eq!(v["is_authenticated"], true);
+    // The user or organization a machine caller acts for is also the top-level `user_id` /
+    // `org_id`, as upstream's machine auth objects expose them; session fields stay null.
     for key in AUTH_KEYS.iter().filter(|k| **k != "machine") {
-        assert_eq!(v["auth"][key], Value::Null, "auth.{key}");
+        let expected = match *key {
+            "user_id" | "org_id" => &machine[*key],
+            _ => &Value::Null,
+        };
+        assert_eq!(&v["auth"][key], expected, "auth.{key}");
     }
     assert_eq!(&v["auth"]["machine"], machine);
 }
@@ -1363,4 +1369,43 @@ fn webhook_secret_is_never_echoed() {
         "--body", WH_BODY, "--now-ms", WH_NOW_MS,
     ])));
     assert_eq!(v["ok"], true);
+}
+
+/// An OAuth access token in JWT form: its subject is the top-level `auth.user_id` (as
+/// `@clerk/backend`'s auth object has it) as well as `auth.machine.user_id`.
+#[test]
+fn verify_oauth_jwt_prints_its_user_at_the_top_level() {
+    let dir = key_dir("oauth-jwt");
+    let token = test_keys()
+        .oauth_token("user_9", "client_9")
+        .scopes(["read"])
+        .sign()
+        .expect("sign");
+    let out = verify(&dir, &["--accepts", "oauth_token", &token]);
+    assert_eq!(out.code, EXIT_OK, "stderr: {}", out.stderr);
+    let v = out.json();
+    assert_eq!(v["status"], "signed-in", "{v}");
+    assert_eq!(v["token_type"], "oauth_token");
+    assert_eq!(v["auth"]["user_id"], "user_9");
+    assert_eq!(v["auth"]["org_id"], Value::Null);
+    assert_eq!(v["auth"]["machine"]["user_id"], "user_9");
+    assert_eq!(v["auth"]["machine"]["client_id"], "client_9");
+    assert_eq!(v["auth"]["machine"]["scopes"], json!(["read"]));
+    assert_eq!(v["auth"]["session_id"], Value::Null);
+}
+
+/// An m2m JWT whose category is not the m2m one is `token-invalid`, as upstream answers.
+#[test]
+fn verify_m2m_jwt_of_the_wrong_category_is_token_invalid() {
+    let dir = key_dir("m2m-cat");
+    let token = test_keys()
+        .m2m_token("mch_1")
+        .header("cat", "cl_B7d4PD222AAA")
+        .sign()
+        .expect("sign");
+    let out = verify(&dir, &["--accepts", "m2m_token", &token]);
+    let v = out.json();
+    assert_eq!(v["status"], "signed-out", "{v}");
+    assert_eq!(v["reason"], "token-invalid");
+    assert_eq!(v["token_type"], "m2m_token");
 }

@@ -340,6 +340,70 @@ impl Auth {
         }
     }
 
+    /// The user the caller acts for, as upstream's top-level `userId`: a session's user, an
+    /// OAuth access token's subject, or an API key's subject when it is a user (`user_…`).
+    /// `None` for m2m callers, organization API keys and signed-out callers.
+    ///
+    /// With this and the other flat accessors, a handler that admits several token types reads
+    /// the common fields without matching on the variant.
+    pub fn user_id(&self) -> Option<&str> {
+        match self {
+            Auth::Session(s) => Some(s.user_id()),
+            Auth::Machine(m) => m.user_id(),
+            Auth::SignedOut(_) => None,
+        }
+    }
+
+    /// The organization the caller acts in, as upstream's top-level `orgId`: a session's
+    /// active organization, or an API key's subject when it is an organization (`org_…`).
+    pub fn org_id(&self) -> Option<&str> {
+        match self {
+            Auth::Session(s) => s.org_id(),
+            Auth::Machine(m) => m.org_id(),
+            Auth::SignedOut(_) => None,
+        }
+    }
+
+    /// The session id (`sid`), for session callers.
+    pub fn session_id(&self) -> Option<&str> {
+        self.session().and_then(SessionAuth::session_id)
+    }
+
+    /// The session status: a session's `sts`, or `pending` for a pending session treated as
+    /// signed out.
+    pub fn session_status(&self) -> Option<&str> {
+        match self {
+            Auth::Session(s) => s.session_status(),
+            Auth::SignedOut(out) => out.session_status(),
+            Auth::Machine(_) => None,
+        }
+    }
+
+    /// The role in the active organization (`org:admin`, …), for session callers.
+    pub fn org_role(&self) -> Option<&str> {
+        self.session().and_then(SessionAuth::org_role)
+    }
+
+    /// The active organization's slug, for session callers.
+    pub fn org_slug(&self) -> Option<&str> {
+        self.session().and_then(SessionAuth::org_slug)
+    }
+
+    /// The permissions in the active organization, for session callers.
+    pub fn org_permissions(&self) -> Option<&[String]> {
+        self.session().and_then(SessionAuth::org_permissions)
+    }
+
+    /// The machine id (`mch_…`), for m2m callers.
+    pub fn machine_id(&self) -> Option<&str> {
+        self.machine().and_then(MachineAuth::machine_id)
+    }
+
+    /// The token's scopes, for machine callers (empty otherwise: sessions carry none).
+    pub fn scopes(&self) -> &[String] {
+        self.machine().map_or(&[], MachineAuth::scopes)
+    }
+
     /// The token type of this auth value, where there is one.
     pub fn token_type(&self) -> Option<TokenType> {
         match self {

@@ -77,6 +77,13 @@ impl ClerkRejection {
         })
     }
 
+    /// The body as sent: JSON text with its keys always in the order `error`, `reason`,
+    /// `message` (a map's order would depend on whether the application enables serde_json's
+    /// `preserve_order`).
+    pub fn body_text(&self) -> String {
+        json_body(self.error_code(), self.denial.reason(), self.public_message())
+    }
+
     fn log(&self) {
         let token_type = self.denial.token_type().map(crate::TokenType::as_str);
         match self.denial.kind() {
@@ -106,7 +113,7 @@ impl ClerkRejection {
 impl IntoResponse for ClerkRejection {
     fn into_response(self) -> Response {
         self.log();
-        let body = self.body().to_string();
+        let body = self.body_text();
         let mut response = (self.status(), body).into_response();
         let headers = response.headers_mut();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -153,4 +160,36 @@ fn quoted(text: &str) -> String {
     text.chars()
         .map(|c| if c == '"' || c == '\\' { '\'' } else { c })
         .collect()
+}
+
+/// The `{"error", "reason", "message"}` body of every rejection (webhooks included), with its
+/// keys in that order whatever serde_json's features: a struct serializes its fields in
+/// declaration order.
+pub(crate) fn json_body(error: &str, reason: &str, message: &str) -> String {
+    #[derive(serde::Serialize)]
+    struct Body<'a> {
+        error: &'a str,
+        reason: &'a str,
+        message: &'a str,
+    }
+    // Serializing three strings cannot fail; an empty object would stand in if it ever did.
+    serde_json::to_string(&Body {
+        error,
+        reason,
+        message,
+    })
+    .unwrap_or_else(|_| "{}".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_keys_keep_their_order() {
+        assert_eq!(
+            json_body("invalid_token", "token-expired", "a \"quoted\" message"),
+            r#"{"error":"invalid_token","reason":"token-expired","message":"a \"quoted\" message"}"#
+        );
+    }
 }

@@ -67,12 +67,13 @@ impl IntoResponse for WebhookRejection {
         } else {
             tracing::debug!(target: "clerk_sdk::axum", reason = self.error.reason(), status = status.as_u16(), "webhook refused");
         }
-        let body = serde_json::json!({
-            "error": if status == StatusCode::UNAUTHORIZED { "invalid_signature" } else { "invalid_request" },
-            "reason": self.error.reason(),
-            "message": self.error.to_string(),
-        });
-        let mut response = (status, body.to_string()).into_response();
+        let error = if status == StatusCode::UNAUTHORIZED {
+            "invalid_signature"
+        } else {
+            "invalid_request"
+        };
+        let body = super::rejection::json_body(error, self.error.reason(), &self.error.to_string());
+        let mut response = (status, body).into_response();
         response
             .headers_mut()
             .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));

@@ -6,8 +6,10 @@ use crate::token::TokenType;
 
 /// A configuration value is missing or invalid. Built once, by [`crate::config::ClerkConfigBuilder::build`].
 ///
-/// Names the setting at fault; never echoes a secret.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Names the setting at fault; never echoes a secret. `Debug` prints the same sentence and the
+/// reason, so that `fn main() -> Result<(), Box<dyn Error>>` with `Clerk::from_env()?` tells
+/// the user which setting to fix, not only a variant name.
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// The JWT key (`CLERK_JWT_KEY`) could not be used.
@@ -77,5 +79,11 @@ impl ConfigError {
             ConfigError::EnvNotUnicode(_) => "env-not-unicode",
             ConfigError::EmptyListValue(_) => "config-list-empty-value",
         }
+    }
+}
+
+impl std::fmt::Debug for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{self} (reason: {})", self.reason())
     }
 }

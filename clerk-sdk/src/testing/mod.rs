@@ -26,6 +26,15 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Machine callers too: [`TestKeys::m2m_token`] and [`TestKeys::oauth_token`] mint JWT-format m2m
+//! and OAuth tokens signed with the same key (Clerk signs them with the instance's keys), and
+//! [`MockClerkApi`] answers for opaque ones (`mt_…`, `oat_…`, `ak_…`).
+//!
+//! These docs exist only with the `testing` feature, so a dependent crate's `cargo doc` hides
+//! them (dev-dependency features do not apply to docs): read them with
+//! `cargo doc --open -p clerk-sdk --features clerk-sdk/testing`, or on docs.rs, which builds
+//! every feature.
+//!
 //! Minted tokens look like Clerk's: `iat` now, `nbf` ten seconds earlier, `exp` sixty seconds
 //! later, `kid` and `typ: JWT` in the header, `v` absent (the v1 claim format) unless a v2
 //! builder is used.
@@ -212,6 +221,72 @@ impl TestKeys {
     /// Starts a session token for `user_id`, timed by the system clock.
     pub fn session(&self, user_id: impl Into<String>) -> SessionTokenBuilder {
         SessionTokenBuilder::new(self.clone(), user_id.into(), SystemClock.now_ms())
+    }
+
+    /// Starts a JWT-format m2m token for the machine `machine_id` (`mch_…`), as Clerk signs
+    /// them: the m2m category in the `cat` header, `sub` the machine, `jti` a `mt_…` id, timed by
+    /// the system clock like a session token. Clerk's SDKs detect it as an m2m token by its
+    /// `mch_` subject; accept `m2m_token` to let it in.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use clerk_sdk::testing::TestKeys;
+    /// use clerk_sdk::{Clerk, TokenType};
+    ///
+    /// let keys = TestKeys::generate()?;
+    /// let clerk = Clerk::new(keys.config_builder().accepts(TokenType::M2mToken).build()?);
+    /// let token = keys.m2m_token("mch_billing").scopes(["mch_invoices"]).sign()?;
+    ///
+    /// let mut request = http::Request::new(());
+    /// request.headers_mut().insert("authorization", format!("Bearer {token}").parse()?);
+    /// let state = clerk.authenticate_request(&request).await;
+    /// assert_eq!(state.auth().machine_id(), Some("mch_billing"));
+    /// assert_eq!(state.auth().scopes(), ["mch_invoices"]);
+    /// # Ok(()) }
+    /// ```
+    pub fn m2m_token(&self, machine_id: impl Into<String>) -> MachineTokenBuilder {
+        MachineTokenBuilder::new(
+            self.clone(),
+            MachineJwtKind::M2m,
+            machine_id.into(),
+            SystemClock.now_ms(),
+        )
+    }
+
+    /// Starts a JWT-format OAuth access token (`typ: at+jwt`) that `client_id` obtained for
+    /// `user_id`, timed by the system clock. Accept `oauth_token` to let it in; the auth's
+    /// [`user_id`](crate::Auth::user_id) is the token's subject, as in Clerk's SDKs.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use clerk_sdk::testing::TestKeys;
+    /// use clerk_sdk::{Clerk, TokenType};
+    ///
+    /// let keys = TestKeys::generate()?;
+    /// let clerk = Clerk::new(keys.config_builder().accepts(TokenType::OAuthToken).build()?);
+    /// let token = keys.oauth_token("user_42", "client_cli").scopes(["profile", "email"]).sign()?;
+    ///
+    /// let mut request = http::Request::new(());
+    /// request.headers_mut().insert("authorization", format!("Bearer {token}").parse()?);
+    /// let state = clerk.authenticate_request(&request).await;
+    /// assert_eq!(state.auth().user_id(), Some("user_42"));
+    /// assert_eq!(state.auth().machine().and_then(|m| m.client_id()), Some("client_cli"));
+    /// # Ok(()) }
+    /// ```
+    pub fn oauth_token(
+        &self,
+        user_id: impl Into<String>,
+        client_id: impl Into<String>,
+    ) -> MachineTokenBuilder {
+        MachineTokenBuilder::new(
+            self.clone(),
+            MachineJwtKind::OAuth,
+            user_id.into(),
+            SystemClock.now_ms(),
+        )
+        .claim("client_id", client_id.into())
     }
 
     /// Signs `header` and `claims` as given (RS256, or RS384 / RS512 when `header.alg` says
@@ -510,6 +585,127 @@ impl SessionTokenBuilder {
             &Value::Object(self.header.clone()),
             &Value::Object(self.claims.clone()),
         )
+    }
+}
+
+/// Which kind of machine JWT a [`MachineTokenBuilder`] makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MachineJwtKind {
+    M2m,
+    OAuth,
+}
+
+/// Builds a JWT-format machine token (an m2m token or an OAuth access token), started by
+/// [`TestKeys::m2m_token`] or [`TestKeys::oauth_token`]; [`MachineTokenBuilder::sign`] mints it.
+#[derive(Debug, Clone)]
+pub struct MachineTokenBuilder {
+    kind: MachineJwtKind,
+    token: SessionTokenBuilder,
+}
+
+impl MachineTokenBuilder {
+    fn new(keys: TestKeys, kind: MachineJwtKind, subject: String, now_ms: u64) -> Self {
+        let token = SessionTokenBuilder::new(keys, subject, now_ms)
+            .without_claim("sid")
+            .without_claim("sts");
+        let token = match kind {
+            MachineJwtKind::M2m => token
+                .header("cat", crate::token::category::M2M)
+                .claim("jti", format!("mt_{}", random_hex(16))),
+            MachineJwtKind::OAuth => token
+                .header("typ", "at+jwt")
+                .claim("jti", format!("oat_{}", random_hex(16))),
+        };
+        MachineTokenBuilder { kind, token }
+    }
+
+    /// Sets the granted scopes: the `scopes` claim of an m2m token (space-separated), the
+    /// `scope` claim of an OAuth token (space-separated).
+    #[must_use]
+    pub fn scopes<I, S>(self, scopes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let joined = scopes
+            .into_iter()
+            .map(|s| s.as_ref().to_owned())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let name = match self.kind {
+            MachineJwtKind::M2m => "scopes",
+            MachineJwtKind::OAuth => "scope",
+        };
+        self.claim(name, joined)
+    }
+
+    /// Times the token from `now_ms` (milliseconds since the epoch), as
+    /// [`SessionTokenBuilder::issued_at_ms`].
+    #[must_use]
+    pub fn issued_at_ms(self, now_ms: u64) -> Self {
+        self.map(|t| t.issued_at_ms(now_ms))
+    }
+
+    /// Sets `exp` to `iat` + `lifetime`.
+    #[must_use]
+    pub fn lifetime(self, lifetime: Duration) -> Self {
+        self.map(|t| t.lifetime(lifetime))
+    }
+
+    /// An already expired token, as [`SessionTokenBuilder::expired`].
+    #[must_use]
+    pub fn expired(self) -> Self {
+        self.map(SessionTokenBuilder::expired)
+    }
+
+    /// Sets `aud` to a string.
+    #[must_use]
+    pub fn audience(self, aud: impl Into<String>) -> Self {
+        self.map(|t| t.audience(aud))
+    }
+
+    /// Sets any claim.
+    #[must_use]
+    pub fn claim(self, name: &str, value: impl Into<Value>) -> Self {
+        self.map(|t| t.claim(name, value))
+    }
+
+    /// Removes a claim.
+    #[must_use]
+    pub fn without_claim(self, name: &str) -> Self {
+        self.map(|t| t.without_claim(name))
+    }
+
+    /// Sets any header field (e.g. `cat`, `typ`).
+    #[must_use]
+    pub fn header(self, name: &str, value: impl Into<Value>) -> Self {
+        self.map(|t| t.header(name, value))
+    }
+
+    /// Signs with another key instead (for wrong-key tests).
+    #[must_use]
+    pub fn signed_by(self, keys: &TestKeys) -> Self {
+        self.map(|t| t.signed_by(keys))
+    }
+
+    /// The claims so far.
+    pub fn claims(&self) -> &Map<String, Value> {
+        self.token.claims()
+    }
+
+    /// Mints the token.
+    ///
+    /// # Errors
+    /// [`TestKitError::Sign`] if signing fails.
+    pub fn sign(&self) -> Result<String, TestKitError> {
+        self.token.sign()
+    }
+
+    fn map(self, f: impl FnOnce(SessionTokenBuilder) -> SessionTokenBuilder) -> Self {
+        MachineTokenBuilder {
+            kind: self.kind,
+            token: f(self.token),
+        }
     }
 }
 

@@ -5,6 +5,8 @@
 //! bottom pins them. `class()` says what kind of failure it is, for callers that choose an
 //! answer. No variant carries token text or a secret.
 
+use std::fmt;
+
 use super::jwt::MalformedToken;
 use crate::jwks::JwksError;
 use crate::reason::ReasonClass;
@@ -53,7 +55,7 @@ pub enum SessionVerifyError {
         claim: &'static str,
     },
     /// `exp` is at or before now minus the clock skew.
-    #[error("JWT is expired (exp {exp}, now {now_ms} ms)")]
+    #[error("JWT is expired: exp {}, now {}", Utc::secs(*.exp), Utc::ms(*.now_ms))]
     Expired {
         /// The token's `exp`, in seconds.
         exp: f64,
@@ -61,7 +63,7 @@ pub enum SessionVerifyError {
         now_ms: u64,
     },
     /// `nbf` is after now plus the clock skew.
-    #[error("JWT cannot be used prior to its not-before date (nbf {nbf}, now {now_ms} ms)")]
+    #[error("JWT cannot be used prior to its not-before date: nbf {}, now {}", Utc::secs(*.nbf), Utc::ms(*.now_ms))]
     NotActiveYet {
         /// The token's `nbf`, in seconds.
         nbf: f64,
@@ -69,7 +71,7 @@ pub enum SessionVerifyError {
         now_ms: u64,
     },
     /// `iat` is after now plus the clock skew.
-    #[error("JWT issued-at date is in the future (iat {iat}, now {now_ms} ms)")]
+    #[error("JWT issued-at date is in the future: iat {}, now {}", Utc::secs(*.iat), Utc::ms(*.now_ms))]
     IssuedInTheFuture {
         /// The token's `iat`, in seconds.
         iat: f64,
@@ -130,6 +132,62 @@ impl SessionVerifyError {
     }
 }
 
+/// A time as UTC (`2023-11-14T22:13:20Z`, milliseconds shown when there are some), so that
+/// a token's time claim (seconds) and the clock (milliseconds) read alike in messages. A value
+/// outside years 1970–9999 prints as its number of seconds.
+struct Utc(Option<i64>, f64);
+
+impl Utc {
+    /// A claim's value, in seconds since the epoch.
+    fn secs(secs: f64) -> Self {
+        let ms = secs * 1000.0;
+        // Within years 1970–9999 the millisecond count is exact in an i64.
+        let in_range = ms.is_finite() && (0.0..=253_402_300_799_999.0).contains(&ms);
+        #[expect(clippy::cast_possible_truncation, reason = "range-checked just above")]
+        Utc(in_range.then(|| ms.floor() as i64), secs)
+    }
+
+    /// A clock reading, in milliseconds since the epoch.
+    fn ms(ms: u64) -> Self {
+        match i64::try_from(ms) {
+            #[expect(clippy::cast_precision_loss, reason = "only printed when out of range")]
+            Ok(v) if v <= 253_402_300_799_999 => Utc(Some(v), v as f64 / 1000.0),
+            #[expect(clippy::cast_precision_loss, reason = "only printed as a number")]
+            _ => Utc(None, ms as f64 / 1000.0),
+        }
+    }
+}
+
+impl fmt::Display for Utc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Utc(Some(ms), _) = *self else {
+            return write!(f, "{} s", self.1);
+        };
+        let (days, ms_of_day) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
+        // Days since 1970-01-01 to a civil date (Howard Hinnant's `civil_from_days`).
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        let (h, m, sec, milli) = (
+            ms_of_day / 3_600_000,
+            ms_of_day / 60_000 % 60,
+            ms_of_day / 1_000 % 60,
+            ms_of_day % 1_000,
+        );
+        write!(f, "{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{sec:02}")?;
+        if milli != 0 {
+            write!(f, ".{milli:03}")?;
+        }
+        f.write_str("Z")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,6 +240,23 @@ mod tests {
             ),
             (SessionVerifyError::KeyUnresolved, "jwk-failed-to-resolve"),
         ];
+        assert_eq!(
+            SessionVerifyError::Expired {
+                exp: 1_700_000_000.0,
+                now_ms: 1_700_000_120_500,
+            }
+            .to_string(),
+            "JWT is expired: exp 2023-11-14T22:13:20Z, now 2023-11-14T22:15:20.500Z"
+        );
+        assert_eq!(Utc::secs(951_782_400.0).to_string(), "2000-02-29T00:00:00Z");
+        assert_eq!(Utc::secs(0.0).to_string(), "1970-01-01T00:00:00Z");
+        assert_eq!(Utc::secs(-1.0).to_string(), "-1 s");
+        assert_eq!(Utc::secs(1e300).to_string(), format!("{} s", 1e300));
+        assert_eq!(Utc::secs(f64::NAN).to_string(), "NaN s");
+        assert_eq!(
+            Utc::ms(u64::MAX).to_string(),
+            format!("{} s", u64::MAX as f64 / 1000.0)
+        );
         for (err, reason) in table {
             assert_eq!(err.reason(), reason, "{err:?}");
             let text = err.to_string();

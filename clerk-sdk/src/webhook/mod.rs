@@ -59,7 +59,9 @@ const SIGNATURE: (&str, &str) = ("svix-signature", "webhook-signature");
 /// Why a webhook was refused, or why a verifier could not be built.
 ///
 /// `Display` is one lowercase clause and never contains the secret, a signature or the body.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// `Debug` prints the same clause and the reason (what `main` shows when
+/// `Webhook::from_env()?` fails).
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum WebhookError {
     /// No signing secret was configured (`CLERK_WEBHOOK_SIGNING_SECRET`).
@@ -111,6 +113,12 @@ pub enum WebhookError {
     /// The verified body is not a Clerk event envelope.
     #[error("webhook payload is not a valid event")]
     InvalidPayload(#[source] PayloadError),
+}
+
+impl fmt::Debug for WebhookError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self} (reason: {})", self.reason())
+    }
 }
 
 impl WebhookError {

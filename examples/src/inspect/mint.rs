@@ -32,7 +32,11 @@ pub(super) fn run(args: &MintArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
     if args.expired {
         builder = builder.expired();
     }
-    if let Some(azp) = &args.authorized_party {
+    // Without --authorized-party, the first party `verify` would require (from
+    // CLERK_AUTHORIZED_PARTIES), so that a minted token passes the same environment's check.
+    let env_parties = std::env::var(clerk_sdk::config::env::AUTHORIZED_PARTIES).ok();
+    let azp = authorized_party(args.authorized_party.as_deref(), env_parties.as_deref());
+    if let Some(azp) = &azp {
         builder = builder.authorized_party(azp.as_str());
     }
     if args.pending {
@@ -74,8 +78,37 @@ pub(super) fn run(args: &MintArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
     if let Some(ms) = args.now_ms {
         command.push_str(&format!(" --now-ms {ms}"));
     }
+    let claims = builder.claims();
+    let time = |name: &str| claims.get(name).and_then(serde_json::Value::as_i64);
+    if let (Some(exp), Some(iat)) = (time("exp"), time("iat")) {
+        let from = if azp.is_some() && args.authorized_party.is_none() {
+            format!(
+                ", azp {} from CLERK_AUTHORIZED_PARTIES",
+                azp.as_deref().unwrap_or_default()
+            )
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            stderr,
+            "note: the token expires {} s after it was issued (exp {exp}{from}); --lifetime-secs N changes that",
+            exp - iat
+        );
+    }
     let _ = writeln!(stderr, "hint: verify it with: {command} {token}");
     Ok(())
+}
+
+/// The `azp` to mint with: the flag's, else the first party listed in the environment's
+/// CLERK_AUTHORIZED_PARTIES (comma-separated, as the config reads it).
+fn authorized_party(flag: Option<&str>, env_parties: Option<&str>) -> Option<String> {
+    flag.map(str::to_owned).or_else(|| {
+        env_parties?
+            .split(',')
+            .map(str::trim)
+            .find(|p| !p.is_empty())
+            .map(str::to_owned)
+    })
 }
 
 /// The key pair in `dir`, or a new one written there (`true`) when `dir` holds none.
@@ -181,5 +214,24 @@ fn shell_quote(s: &str) -> String {
         s.to_owned()
     } else {
         format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::authorized_party;
+
+    #[test]
+    fn the_flag_wins_then_the_first_listed_party() {
+        assert_eq!(
+            authorized_party(Some("https://a"), Some("https://b")).as_deref(),
+            Some("https://a")
+        );
+        assert_eq!(
+            authorized_party(None, Some(" , https://b, https://c")).as_deref(),
+            Some("https://b")
+        );
+        assert_eq!(authorized_party(None, Some(" ,")), None);
+        assert_eq!(authorized_party(None, None), None);
     }
 }

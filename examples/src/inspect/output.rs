@@ -45,12 +45,19 @@ pub(super) fn verify(state: &RequestState, has: &[HasArg]) -> Value {
 /// a pending session that was treated as signed out), and last `machine`: the machine caller's
 /// fields, or null for sessions and signed-out states. The keys are the same in every case.
 ///
-/// A machine caller's session fields stay null, as upstream's machine auth objects have none;
-/// the user or organization it acts for is in `machine.user_id` / `machine.org_id`.
+/// A machine caller's session fields stay null, as upstream's machine auth objects have none,
+/// but `user_id` and `org_id` are the user or organization it acts for (an OAuth token's
+/// subject, an API key's `user_…` or `org_…` subject), as upstream's top-level `userId` and
+/// `orgId`; `machine.user_id` / `machine.org_id` say the same.
 fn auth(auth: &Auth) -> Value {
     match auth {
         Auth::Session(session) => session_fields(session),
-        Auth::Machine(machine) => no_session_fields(None, machine_fields(machine)),
+        Auth::Machine(machine) => {
+            let mut fields = no_session_fields(None, machine_fields(machine));
+            fields["user_id"] = json!(auth.user_id());
+            fields["org_id"] = json!(auth.org_id());
+            fields
+        }
         Auth::SignedOut(signed_out) => no_session_fields(signed_out.session_status(), Value::Null),
         // `Auth` is non-exhaustive: a kind this tool does not know prints as signed out.
         _ => no_session_fields(None, Value::Null),

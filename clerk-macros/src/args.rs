@@ -84,7 +84,7 @@ fn valid_arguments() -> String {
 }
 
 /// `items`, each between `quote`s, comma-separated.
-fn quoted<'a>(items: impl IntoIterator<Item = &'a str>, quote: char) -> String {
+pub(crate) fn quoted<'a>(items: impl IntoIterator<Item = &'a str>, quote: char) -> String {
     items
         .into_iter()
         .map(|item| format!("{quote}{item}{quote}"))
@@ -150,18 +150,21 @@ impl Value {
 }
 
 /// Validation errors, combined into one `syn::Error`.
+///
+/// Shared with `expand.rs`, whose checks of the handler join the arguments' errors, so that
+/// every mistake is reported in one build.
 #[derive(Default)]
-struct Errors(Option<syn::Error>);
+pub(crate) struct Errors(Option<syn::Error>);
 
 impl Errors {
-    fn push(&mut self, error: syn::Error) {
+    pub(crate) fn push(&mut self, error: syn::Error) {
         match &mut self.0 {
             Some(all) => all.combine(error),
             None => self.0 = Some(error),
         }
     }
 
-    fn finish<T>(self, value: T) -> syn::Result<T> {
+    pub(crate) fn finish<T>(self, value: T) -> syn::Result<T> {
         self.0.map_or(Ok(value), Err)
     }
 }
@@ -250,7 +253,7 @@ pub(crate) enum Accepts {
 }
 
 impl Accepts {
-    fn admits_sessions(&self) -> bool {
+    pub(crate) fn admits_sessions(&self) -> bool {
         let session = SESSION_TOKEN.1;
         match self {
             Accepts::Default | Accepts::Any => true,
@@ -258,6 +261,34 @@ impl Accepts {
             Accepts::Many(variants) => variants.contains(&session),
         }
     }
+
+    /// Whether any machine token type (every type but session tokens) is admitted.
+    pub(crate) fn admits_machines(&self) -> bool {
+        let session = SESSION_TOKEN.1;
+        match self {
+            Accepts::Default => false,
+            Accepts::Any => true,
+            Accepts::One(variant) => *variant != session,
+            Accepts::Many(variants) => variants.iter().any(|v| *v != session),
+        }
+    }
+
+    /// The wire names admitted, as a user would list them (`Default` is session tokens);
+    /// empty for `Any`, which lists nothing.
+    pub(crate) fn wire_names(&self) -> Vec<&'static str> {
+        let wire = |variant: &str| TOKEN_TYPES.iter().find(|(_, v)| *v == variant).map(|(w, _)| *w);
+        match self {
+            Accepts::Default => vec![SESSION_TOKEN.0],
+            Accepts::Any => Vec::new(),
+            Accepts::One(variant) => wire(variant).into_iter().collect(),
+            Accepts::Many(variants) => variants.iter().filter_map(|v| wire(v)).collect(),
+        }
+    }
+}
+
+/// `accepts = ["a", "b"]` written out, for suggestions.
+pub(crate) fn accepts_list(names: &[&str]) -> String {
+    format!("accepts = [{}]", quoted(names.iter().copied(), '"'))
 }
 
 /// A validated `reverification`, as the `Reverification` value it expands to.
@@ -285,14 +316,33 @@ pub(crate) struct ProtectedArgs {
 impl Parse for ProtectedArgs {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
         let mut errors = Errors::default();
-        let raw = Raw::parse(input, &mut errors)?;
-        let args = ProtectedArgs::validate(raw, &mut errors);
-        errors.finish(args)
+        let parsed = parse(input, &mut errors)?;
+        errors.finish(parsed.args)
     }
 }
 
+/// The arguments, valid or not, as far as checks of the handler need them.
+pub(crate) struct Parsed {
+    /// Fit for the expansion only if no validation error was pushed.
+    pub(crate) args: ProtectedArgs,
+    /// Whether `args.accepts` is what was written (valid, or not given). An invalid `accepts`
+    /// was reported already and stands in as the default; judging the handler's extractors
+    /// against that stand-in would report mistakes the user did not make.
+    pub(crate) accepts_known: bool,
+}
+
+/// Parses and validates the arguments, pushing each validation error into `errors`.
+///
+/// `Err` is a syntax error: nothing after it can be trusted, so nothing else is checked.
+/// Otherwise the arguments come back even when some are invalid, so that `expand.rs` can check
+/// the handler against `accepts` and report those errors together with these.
+pub(crate) fn parse(input: ParseStream<'_>, errors: &mut Errors) -> syn::Result<Parsed> {
+    let raw = Raw::parse(input, errors)?;
+    Ok(ProtectedArgs::validate(raw, errors))
+}
+
 impl ProtectedArgs {
-    fn validate(mut raw: Raw, errors: &mut Errors) -> Self {
+    fn validate(mut raw: Raw, errors: &mut Errors) -> Parsed {
         // The session-only checks given, to judge against `accepts` once it is known.
         let session_only: Vec<(Span, Key)> = raw
             .0
@@ -378,14 +428,17 @@ impl ProtectedArgs {
             path
         });
 
-        ProtectedArgs {
-            roles,
-            permission,
-            feature,
-            plan,
-            reverification,
-            accepts: accepts.unwrap_or(Accepts::Default),
-            krate,
+        Parsed {
+            accepts_known: accepts.is_some(),
+            args: ProtectedArgs {
+                roles,
+                permission,
+                feature,
+                plan,
+                reverification,
+                accepts: accepts.unwrap_or(Accepts::Default),
+                krate,
+            },
         }
     }
 }

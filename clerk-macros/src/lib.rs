@@ -102,6 +102,13 @@ use proc_macro::TokenStream;
 /// unknown token type (with the closest valid one suggested), an empty `accepts`, an unknown
 /// reverification preset, a non-`async` fn, a `self` receiver, and anything that is not a fn.
 ///
+/// An extractor that `accepts` makes useless is an error on its type: `ClerkMachine` when
+/// `accepts` admits no machine token type (the default admits session tokens only), or
+/// `ClerkSession` when it admits no `session_token`. Either would refuse every request, and
+/// its `Option` form would always be `None`. The macro sees the type as written, not what it
+/// resolves to, so it goes by the last path segment (`ClerkMachine`,
+/// `clerk_sdk::axum::ClerkMachine`, `Option<ClerkMachine>`); a type alias is not checked.
+///
 /// # What it expands to
 ///
 /// The handler keeps its body, return type, visibility, generics, `where` clause, attributes

@@ -445,7 +445,36 @@ impl ProtectedArgs {
 
 /// The validated `accepts`, or `None` after reporting what is wrong with it.
 fn accepts(value: Value, errors: &mut Errors) -> Option<Accepts> {
-    let variant = |lit: &LitStr| token_type(&lit.value()).map_err(|m| syn::Error::new(lit.span(), m));
+    // A string that holds several names gets the list form, built from every name written:
+    // `token_type`'s closest-name hint would offer one of them and silently drop the others.
+    let written: Vec<String> = match &value {
+        Value::One(lit) => vec![lit.value()],
+        Value::List(_, items) => items.iter().map(LitStr::value).collect(),
+    };
+    let list = written.iter().any(|text| several_names(text)).then(|| {
+        let mut names: Vec<&str> = Vec::new();
+        for name in written
+            .iter()
+            .flat_map(|text| split_names(text))
+            .map(suggested_name)
+        {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        accepts_list(&names)
+    });
+    let variant = |lit: &LitStr| {
+        let text = lit.value();
+        let message = match &list {
+            Some(list) if several_names(&text) => Err(format!(
+                "`accepts` takes one token type per string, and \"{text}\" names several; \
+                 list them instead: `{list}`"
+            )),
+            _ => token_type(&text),
+        };
+        message.map_err(|m| syn::Error::new(lit.span(), m))
+    };
     match value {
         Value::One(lit) if lit.value() == ANY_TOKEN_TYPE => Some(Accepts::Any),
         Value::One(lit) => match variant(&lit) {
@@ -497,6 +526,28 @@ fn accepts(value: Value, errors: &mut Errors) -> Option<Accepts> {
             None
         }
     }
+}
+
+/// The names in `text`, split at commas, `|`, `;` and whitespace: each is a way to try to write
+/// several token types in one string.
+fn split_names(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| matches!(c, ',' | '|' | ';') || c.is_whitespace())
+        .filter(|name| !name.is_empty())
+}
+
+/// Whether `text` holds more than one name (`"session_token, m2m_token"`).
+fn several_names(text: &str) -> bool {
+    split_names(text).nth(1).is_some()
+}
+
+/// A name as a suggested `accepts` list writes it: a token type as is, a typo as the closest
+/// token type (so the suggestion compiles), anything else as written (its own error will
+/// then explain it).
+fn suggested_name(name: &str) -> &str {
+    if TOKEN_TYPES.iter().any(|(wire, _)| *wire == name) {
+        return name;
+    }
+    closest(name, TOKEN_TYPES.map(|(wire, _)| wire)).unwrap_or(name)
 }
 
 /// The `TokenType` variant of a wire name, or an error suggesting the closest name.
@@ -709,6 +760,10 @@ mod tests {
             ("accepts = \"m2m\"", "did you mean \"m2m_token\"?"),
             ("accepts = \"Session_Token\"", "did you mean \"session_token\"?"),
             ("accepts = []", "admits no token type"),
+            (
+                "accepts = \"session_token, m2m_token\"",
+                "list them instead: `accepts = [\"session_token\", \"m2m_token\"]`",
+            ),
             ("accepts = [\"any\"]", "stands alone"),
             (
                 "accepts = [\"api_key\", \"api_key\"]",
@@ -733,6 +788,36 @@ mod tests {
             let got = error(tokens);
             assert!(got.contains(want), "{tokens}: {got}");
         }
+    }
+
+    /// Several names in one string: the list form, with every name (a typo corrected), never
+    /// a closest-name hint that would keep one and drop the rest.
+    #[test]
+    fn several_names_in_one_string() {
+        let cases = [
+            (
+                r#"accepts = "session_token, m2m_token""#,
+                r#"`accepts` takes one token type per string, and "session_token, m2m_token" names several; list them instead: `accepts = ["session_token", "m2m_token"]`"#,
+            ),
+            (
+                r#"accepts = "m2m_token|api_key session_token""#,
+                r#"`accepts` takes one token type per string, and "m2m_token|api_key session_token" names several; list them instead: `accepts = ["m2m_token", "api_key", "session_token"]`"#,
+            ),
+            (
+                r#"accepts = "session_token,m2m""#,
+                r#"`accepts` takes one token type per string, and "session_token,m2m" names several; list them instead: `accepts = ["session_token", "m2m_token"]`"#,
+            ),
+            (
+                r#"accepts = ["session_token", "m2m_token; session_token"]"#,
+                r#"`accepts` takes one token type per string, and "m2m_token; session_token" names several; list them instead: `accepts = ["session_token", "m2m_token"]`"#,
+            ),
+        ];
+        for (tokens, want) in cases {
+            assert_eq!(error(tokens), want, "{tokens}");
+        }
+        // One name with a stray separator is a name, with the usual hint.
+        assert!(error(r#"accepts = "m2m_token,""#).contains("did you mean \"m2m_token\"?"));
+        assert!(error(r#"accepts = " m2m_token""#).contains("did you mean \"m2m_token\"?"));
     }
 
     #[test]

@@ -99,8 +99,9 @@ use proc_macro::TokenStream;
 /// Each mistake is an error on the offending token: unknown or repeated arguments, values that
 /// are not string literals, a role without `org:`, a permission not of the form
 /// `org:<feature>:<permission>`, system permissions (`org:sys_*`, never in session tokens), an
-/// unknown token type (with the closest valid one suggested), an empty `accepts`, an unknown
-/// reverification preset, a non-`async` fn, a `self` receiver, and anything that is not a fn.
+/// unknown token type (with the closest valid one suggested), several token types in one
+/// string (the list form is suggested), an empty `accepts`, an unknown reverification preset,
+/// a non-`async` fn, a `self` receiver, and anything that is not a fn.
 ///
 /// An extractor that `accepts` makes useless is an error on its type: `ClerkMachine` when
 /// `accepts` admits no machine token type (the default admits session tokens only), or

@@ -84,7 +84,7 @@ fn valid_arguments() -> String {
 }
 
 /// `items`, each between `quote`s, comma-separated.
-fn quoted<'a>(items: impl IntoIterator<Item = &'a str>, quote: char) -> String {
+pub(crate) fn quoted<'a>(items: impl IntoIterator<Item = &'a str>, quote: char) -> String {
     items
         .into_iter()
         .map(|item| format!("{quote}{item}{quote}"))
@@ -150,18 +150,21 @@ impl Value {
 }
 
 /// Validation errors, combined into one `syn::Error`.
+///
+/// Shared with `expand.rs`, whose checks of the handler join the arguments' errors, so that
+/// every mistake is reported in one build.
 #[derive(Default)]
-struct Errors(Option<syn::Error>);
+pub(crate) struct Errors(Option<syn::Error>);
 
 impl Errors {
-    fn push(&mut self, error: syn::Error) {
+    pub(crate) fn push(&mut self, error: syn::Error) {
         match &mut self.0 {
             Some(all) => all.combine(error),
             None => self.0 = Some(error),
         }
     }
 
-    fn finish<T>(self, value: T) -> syn::Result<T> {
+    pub(crate) fn finish<T>(self, value: T) -> syn::Result<T> {
         self.0.map_or(Ok(value), Err)
     }
 }
@@ -250,7 +253,7 @@ pub(crate) enum Accepts {
 }
 
 impl Accepts {
-    fn admits_sessions(&self) -> bool {
+    pub(crate) fn admits_sessions(&self) -> bool {
         let session = SESSION_TOKEN.1;
         match self {
             Accepts::Default | Accepts::Any => true,
@@ -258,6 +261,34 @@ impl Accepts {
             Accepts::Many(variants) => variants.contains(&session),
         }
     }
+
+    /// Whether any machine token type (every type but session tokens) is admitted.
+    pub(crate) fn admits_machines(&self) -> bool {
+        let session = SESSION_TOKEN.1;
+        match self {
+            Accepts::Default => false,
+            Accepts::Any => true,
+            Accepts::One(variant) => *variant != session,
+            Accepts::Many(variants) => variants.iter().any(|v| *v != session),
+        }
+    }
+
+    /// The wire names admitted, as a user would list them (`Default` is session tokens);
+    /// empty for `Any`, which lists nothing.
+    pub(crate) fn wire_names(&self) -> Vec<&'static str> {
+        let wire = |variant: &str| TOKEN_TYPES.iter().find(|(_, v)| *v == variant).map(|(w, _)| *w);
+        match self {
+            Accepts::Default => vec![SESSION_TOKEN.0],
+            Accepts::Any => Vec::new(),
+            Accepts::One(variant) => wire(variant).into_iter().collect(),
+            Accepts::Many(variants) => variants.iter().filter_map(|v| wire(v)).collect(),
+        }
+    }
+}
+
+/// `accepts = ["a", "b"]` written out, for suggestions.
+pub(crate) fn accepts_list(names: &[&str]) -> String {
+    format!("accepts = [{}]", quoted(names.iter().copied(), '"'))
 }
 
 /// A validated `reverification`, as the `Reverification` value it expands to.
@@ -285,14 +316,33 @@ pub(crate) struct ProtectedArgs {
 impl Parse for ProtectedArgs {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
         let mut errors = Errors::default();
-        let raw = Raw::parse(input, &mut errors)?;
-        let args = ProtectedArgs::validate(raw, &mut errors);
-        errors.finish(args)
+        let parsed = parse(input, &mut errors)?;
+        errors.finish(parsed.args)
     }
 }
 
+/// The arguments, valid or not, as far as checks of the handler need them.
+pub(crate) struct Parsed {
+    /// Fit for the expansion only if no validation error was pushed.
+    pub(crate) args: ProtectedArgs,
+    /// Whether `args.accepts` is what was written (valid, or not given). An invalid `accepts`
+    /// was reported already and stands in as the default; judging the handler's extractors
+    /// against that stand-in would report mistakes the user did not make.
+    pub(crate) accepts_known: bool,
+}
+
+/// Parses and validates the arguments, pushing each validation error into `errors`.
+///
+/// `Err` is a syntax error: nothing after it can be trusted, so nothing else is checked.
+/// Otherwise the arguments come back even when some are invalid, so that `expand.rs` can check
+/// the handler against `accepts` and report those errors together with these.
+pub(crate) fn parse(input: ParseStream<'_>, errors: &mut Errors) -> syn::Result<Parsed> {
+    let raw = Raw::parse(input, errors)?;
+    Ok(ProtectedArgs::validate(raw, errors))
+}
+
 impl ProtectedArgs {
-    fn validate(mut raw: Raw, errors: &mut Errors) -> Self {
+    fn validate(mut raw: Raw, errors: &mut Errors) -> Parsed {
         // The session-only checks given, to judge against `accepts` once it is known.
         let session_only: Vec<(Span, Key)> = raw
             .0
@@ -378,21 +428,53 @@ impl ProtectedArgs {
             path
         });
 
-        ProtectedArgs {
-            roles,
-            permission,
-            feature,
-            plan,
-            reverification,
-            accepts: accepts.unwrap_or(Accepts::Default),
-            krate,
+        Parsed {
+            accepts_known: accepts.is_some(),
+            args: ProtectedArgs {
+                roles,
+                permission,
+                feature,
+                plan,
+                reverification,
+                accepts: accepts.unwrap_or(Accepts::Default),
+                krate,
+            },
         }
     }
 }
 
 /// The validated `accepts`, or `None` after reporting what is wrong with it.
 fn accepts(value: Value, errors: &mut Errors) -> Option<Accepts> {
-    let variant = |lit: &LitStr| token_type(&lit.value()).map_err(|m| syn::Error::new(lit.span(), m));
+    // A string that holds several names gets the list form, built from every name written:
+    // `token_type`'s closest-name hint would offer one of them and silently drop the others.
+    let written: Vec<String> = match &value {
+        Value::One(lit) => vec![lit.value()],
+        Value::List(_, items) => items.iter().map(LitStr::value).collect(),
+    };
+    let list = written.iter().any(|text| several_names(text)).then(|| {
+        let mut names: Vec<&str> = Vec::new();
+        for name in written
+            .iter()
+            .flat_map(|text| split_names(text))
+            .map(suggested_name)
+        {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        accepts_list(&names)
+    });
+    let variant = |lit: &LitStr| {
+        let text = lit.value();
+        let message = match &list {
+            Some(list) if several_names(&text) => Err(format!(
+                "`accepts` takes one token type per string, and \"{text}\" names several; \
+                 list them instead: `{list}`"
+            )),
+            _ => token_type(&text),
+        };
+        message.map_err(|m| syn::Error::new(lit.span(), m))
+    };
     match value {
         Value::One(lit) if lit.value() == ANY_TOKEN_TYPE => Some(Accepts::Any),
         Value::One(lit) => match variant(&lit) {
@@ -444,6 +526,28 @@ fn accepts(value: Value, errors: &mut Errors) -> Option<Accepts> {
             None
         }
     }
+}
+
+/// The names in `text`, split at commas, `|`, `;` and whitespace: each is a way to try to write
+/// several token types in one string.
+fn split_names(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| matches!(c, ',' | '|' | ';') || c.is_whitespace())
+        .filter(|name| !name.is_empty())
+}
+
+/// Whether `text` holds more than one name (`"session_token, m2m_token"`).
+fn several_names(text: &str) -> bool {
+    split_names(text).nth(1).is_some()
+}
+
+/// A name as a suggested `accepts` list writes it: a token type as is, a typo as the closest
+/// token type (so the suggestion compiles), anything else as written (its own error will
+/// then explain it).
+fn suggested_name(name: &str) -> &str {
+    if TOKEN_TYPES.iter().any(|(wire, _)| *wire == name) {
+        return name;
+    }
+    closest(name, TOKEN_TYPES.map(|(wire, _)| wire)).unwrap_or(name)
 }
 
 /// The `TokenType` variant of a wire name, or an error suggesting the closest name.
@@ -656,6 +760,10 @@ mod tests {
             ("accepts = \"m2m\"", "did you mean \"m2m_token\"?"),
             ("accepts = \"Session_Token\"", "did you mean \"session_token\"?"),
             ("accepts = []", "admits no token type"),
+            (
+                "accepts = \"session_token, m2m_token\"",
+                "list them instead: `accepts = [\"session_token\", \"m2m_token\"]`",
+            ),
             ("accepts = [\"any\"]", "stands alone"),
             (
                 "accepts = [\"api_key\", \"api_key\"]",
@@ -680,6 +788,36 @@ mod tests {
             let got = error(tokens);
             assert!(got.contains(want), "{tokens}: {got}");
         }
+    }
+
+    /// Several names in one string: the list form, with every name (a typo corrected), never
+    /// a closest-name hint that would keep one and drop the rest.
+    #[test]
+    fn several_names_in_one_string() {
+        let cases = [
+            (
+                r#"accepts = "session_token, m2m_token""#,
+                r#"`accepts` takes one token type per string, and "session_token, m2m_token" names several; list them instead: `accepts = ["session_token", "m2m_token"]`"#,
+            ),
+            (
+                r#"accepts = "m2m_token|api_key session_token""#,
+                r#"`accepts` takes one token type per string, and "m2m_token|api_key session_token" names several; list them instead: `accepts = ["m2m_token", "api_key", "session_token"]`"#,
+            ),
+            (
+                r#"accepts = "session_token,m2m""#,
+                r#"`accepts` takes one token type per string, and "session_token,m2m" names several; list them instead: `accepts = ["session_token", "m2m_token"]`"#,
+            ),
+            (
+                r#"accepts = ["session_token", "m2m_token; session_token"]"#,
+                r#"`accepts` takes one token type per string, and "m2m_token; session_token" names several; list them instead: `accepts = ["session_token", "m2m_token"]`"#,
+            ),
+        ];
+        for (tokens, want) in cases {
+            assert_eq!(error(tokens), want, "{tokens}");
+        }
+        // One name with a stray separator is a name, with the usual hint.
+        assert!(error(r#"accepts = "m2m_token,""#).contains("did you mean \"m2m_token\"?"));
+        assert!(error(r#"accepts = " m2m_token""#).contains("did you mean \"m2m_token\"?"));
     }
 
     #[test]

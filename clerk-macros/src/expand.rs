@@ -1,5 +1,6 @@
 //! The expansion: a hidden policy struct and one leading guard argument; everything else as
-//! written. Does no argument parsing (`args.rs` does).
+//! written. Does no argument parsing (`args.rs` does), but checks the handler: that it is an
+//! `async fn` without `self`, and that no extractor it takes is one `accepts` makes fail.
 //!
 //! ```text
 //! #[clerk_protected(role = "org:admin", accepts = ["session_token", "m2m_token"], reverification = "strict")]
@@ -31,35 +32,55 @@
 //! feature and the plan stay string literals: they are names the session's claims are compared
 //! with, and their form was checked here at compile time.
 //!
-//! When anything is wrong the item is emitted unchanged, followed by the errors, so the only
-//! errors are ours (no "not a handler" cascade at `get(..)`), and IDEs keep completing.
+//! When anything is wrong the item is emitted unchanged, followed by the errors (the
+//! arguments' and the handler's together), so the only errors are ours (no "not a handler"
+//! cascade at `get(..)`), and IDEs keep completing.
 
 use proc_macro2::{Literal, Span, TokenStream};
 use quote::{ToTokens, format_ident, quote};
 use syn::ext::IdentExt as _;
+use syn::parse::{ParseStream, Parser as _};
 use syn::spanned::Spanned as _;
-use syn::{FnArg, Ident, Item, ItemFn, LitStr};
+use syn::{FnArg, GenericArgument, Ident, Item, ItemFn, LitStr, PathArguments, Signature, Type};
 
-use crate::args::{Accepts, ProtectedArgs, Reverification};
+use crate::args::{self, Accepts, Errors, ProtectedArgs, Reverification, accepts_list, quoted};
+use crate::tables::{SESSION_TOKEN, TOKEN_TYPES};
 
 /// `#[clerk_protected(args)] item`: the expansion, or `item` unchanged followed by every error.
 pub(crate) fn clerk_protected(args: TokenStream, item: TokenStream) -> TokenStream {
-    let args = syn::parse2::<ProtectedArgs>(args);
-    let function = syn::parse2::<Item>(item.clone()).and_then(|item| match item {
-        Item::Fn(function) => check_fn(&function).map(|()| function),
-        other => Err(not_a_fn(&other)),
-    });
-    let output = match (args, function) {
-        (Ok(args), Ok(function)) => expand(&args, function).unwrap_or_else(|error| {
-            // Only a table entry that is not an identifier gets here (the unit tests expand
-            // every entry): still the item and an error, never a panic.
-            with_error(item, &error)
-        }),
-        (Err(mut error), Err(other)) => {
-            error.combine(other);
-            with_error(item, &error)
+    // The arguments' errors first, then the handler's, in the order they are written.
+    let mut errors = Errors::default();
+    let parsed = (|input: ParseStream<'_>| args::parse(input, &mut errors)).parse2(args);
+    let parsed = parsed.map_err(|error| errors.push(error)).ok();
+    let function = match syn::parse2::<Item>(item.clone()) {
+        Ok(Item::Fn(function)) => Some(function),
+        Ok(other) => {
+            errors.push(not_a_fn(&other));
+            None
         }
-        (Err(error), Ok(_)) | (Ok(_), Err(error)) => with_error(item, &error),
+        Err(error) => {
+            errors.push(error);
+            None
+        }
+    };
+    if let Some(function) = &function {
+        check_fn(function, &mut errors);
+        if let Some(parsed) = parsed.as_ref().filter(|parsed| parsed.accepts_known) {
+            check_extractors(&function.sig, &parsed.args.accepts, &mut errors);
+        }
+    }
+    let output = match (errors.finish(()), parsed, function) {
+        (Ok(()), Some(parsed), Some(function)) => {
+            expand(&parsed.args, function).unwrap_or_else(|error| {
+                // Only a table entry that is not an identifier gets here (the unit tests
+                // expand every entry): still the item and an error, never a panic.
+                with_error(item, &error)
+            })
+        }
+        (Err(error), ..) => with_error(item, &error),
+        // Each `None` above pushed an error, so this is not reached; the unchanged item is
+        // still a safe output.
+        (Ok(()), ..) => item,
     };
     if std::env::var_os("CLERK_MACROS_DEBUG").is_some() {
         eprintln!("{output}");
@@ -74,9 +95,8 @@ fn with_error(item: TokenStream, error: &syn::Error) -> TokenStream {
 }
 
 /// The handler must be a free `async fn`.
-fn check_fn(function: &ItemFn) -> syn::Result<()> {
+fn check_fn(function: &ItemFn, errors: &mut Errors) {
     let sig = &function.sig;
-    let mut errors: Vec<syn::Error> = Vec::new();
     if sig.asyncness.is_none() {
         errors.push(syn::Error::new_spanned(
             sig.fn_token,
@@ -90,13 +110,135 @@ fn check_fn(function: &ItemFn) -> syn::Result<()> {
              generates cannot live in an impl block; write the handler as a free `async fn`",
         ));
     }
-    let mut errors = errors.into_iter();
-    match errors.next() {
-        None => Ok(()),
-        Some(mut first) => {
-            errors.for_each(|e| first.combine(e));
-            Err(first)
+}
+
+/// The clerk-sdk extractors that can fail for every caller the guard lets through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Extractor {
+    Session,
+    Machine,
+}
+
+/// `ClerkSession` or `ClerkMachine` (possibly in an `Option`) extracted while `accepts` admits
+/// no caller it could succeed for: the handler would compile and then refuse every request (or
+/// see only `None`). Each such argument is an error on its type.
+fn check_extractors(sig: &Signature, accepts: &Accepts, errors: &mut Errors) {
+    for input in &sig.inputs {
+        let FnArg::Typed(argument) = input else { continue };
+        let Some((extractor, optional)) = extractor(&argument.ty) else {
+            continue;
+        };
+        let admitted = match extractor {
+            Extractor::Session => accepts.admits_sessions(),
+            Extractor::Machine => accepts.admits_machines(),
+        };
+        if !admitted {
+            errors.push(syn::Error::new_spanned(
+                &argument.ty,
+                extractor_message(extractor, optional, accepts),
+            ));
         }
+    }
+}
+
+/// Which extractor `ty` is, and whether it is in an `Option`.
+///
+/// A proc macro sees tokens, not types, so this goes by the last path segment: `ClerkMachine`,
+/// `clerk_sdk::axum::ClerkMachine`, `Option<ClerkMachine>` and
+/// `::core::option::Option<ClerkMachine>` are all recognised, but a type alias of them (or a
+/// re-export under another name) is not, and that handler is not checked. An unrelated type
+/// that happens to be named `ClerkSession` or `ClerkMachine` would be checked as if it were
+/// clerk-sdk's; naming a type after the SDK's extractors is unlikely enough to accept that.
+fn extractor(ty: &Type) -> Option<(Extractor, bool)> {
+    let segment = last_segment(ty)?;
+    if segment.ident == "Option" {
+        let PathArguments::AngleBracketed(arguments) = &segment.arguments else {
+            return None;
+        };
+        let mut arguments = arguments.args.iter();
+        let (Some(GenericArgument::Type(inner)), None) = (arguments.next(), arguments.next()) else {
+            return None;
+        };
+        let inner = last_segment(inner)?;
+        return plain_extractor(inner).map(|extractor| (extractor, true));
+    }
+    plain_extractor(segment).map(|extractor| (extractor, false))
+}
+
+fn plain_extractor(segment: &syn::PathSegment) -> Option<Extractor> {
+    if !segment.arguments.is_none() {
+        return None;
+    }
+    if segment.ident == "ClerkSession" {
+        Some(Extractor::Session)
+    } else if segment.ident == "ClerkMachine" {
+        Some(Extractor::Machine)
+    } else {
+        None
+    }
+}
+
+/// The last segment of a plain type path (through the invisible groups a `macro_rules!`
+/// expansion wraps types in, and parentheses).
+fn last_segment(ty: &Type) -> Option<&syn::PathSegment> {
+    match ty {
+        Type::Group(group) => last_segment(&group.elem),
+        Type::Paren(paren) => last_segment(&paren.elem),
+        Type::Path(path) if path.qself.is_none() => path.path.segments.last(),
+        _ => None,
+    }
+}
+
+/// What is wrong with extracting `extractor` under `accepts`, and the two ways out: an
+/// `accepts` that admits its callers (written out, built from the current one), or the other
+/// extractor (or, for the `Option` form, dropping the argument).
+fn extractor_message(extractor: Extractor, optional: bool, accepts: &Accepts) -> String {
+    let session = SESSION_TOKEN.0;
+    let machines: Vec<&str> = TOKEN_TYPES
+        .iter()
+        .map(|(wire, _)| *wire)
+        .filter(|wire| *wire != session)
+        .collect();
+    let (name, other, missing, caller) = match extractor {
+        Extractor::Session => ("ClerkSession", "ClerkMachine", session, "session"),
+        Extractor::Machine => (
+            "ClerkMachine",
+            "ClerkSession",
+            machines.first().copied().unwrap_or(session),
+            "machine",
+        ),
+    };
+    let mut suggested = accepts.wire_names();
+    suggested.push(missing);
+    if extractor == Extractor::Session {
+        // Session tokens first, as the docs list them.
+        suggested.rotate_right(1);
+    }
+    let suggested = accepts_list(&suggested);
+    let why = match (extractor, accepts) {
+        (Extractor::Machine, Accepts::Default) => {
+            "without `accepts`, only session tokens are admitted".to_owned()
+        }
+        (Extractor::Machine, _) => "this `accepts` admits no machine token type".to_owned(),
+        (Extractor::Session, _) => format!("this `accepts` admits no `{session}`"),
+    };
+    let admit = match extractor {
+        Extractor::Session => format!("add \"{session}\" to `accepts`"),
+        Extractor::Machine => format!(
+            "admit a machine token type ({})",
+            quoted(machines.iter().copied(), '"')
+        ),
+    };
+    if optional {
+        format!(
+            "`Option<{name}>` is always `None` here: {why}, so no {caller} caller reaches this \
+             handler; {admit}, e.g. `{suggested}`, or remove the argument"
+        )
+    } else {
+        format!(
+            "`{name}` never succeeds here, so every request would be refused: {why}; {admit}, \
+             e.g. `{suggested}`, or extract `{other}`"
+        )
     }
 }
 
@@ -370,6 +512,152 @@ async fn f(_: ::clerk_sdk::__private::Guard<__clerk_policy_f>) {}
                 "{arguments}: {text}"
             );
         }
+    }
+
+    /// The messages `check_extractors` gives for a handler taking `inputs`, under `args`.
+    fn extractor_errors(args: &str, inputs: &str) -> Vec<String> {
+        let args = syn::parse_str::<ProtectedArgs>(args).unwrap();
+        let function = syn::parse_str::<ItemFn>(&format!("async fn f({inputs}) {{}}")).unwrap();
+        let mut errors = Errors::default();
+        check_extractors(&function.sig, &args.accepts, &mut errors);
+        errors
+            .finish(())
+            .err()
+            .into_iter()
+            .flatten()
+            .map(|e| e.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn extractors_against_accepts() {
+        let machine = "`ClerkMachine` never succeeds here";
+        let some_machine = "`Option<ClerkMachine>` is always `None` here";
+        let session = "`ClerkSession` never succeeds here";
+        let some_session = "`Option<ClerkSession>` is always `None` here";
+        let cases: &[(&str, &str, &[&str])] = &[
+            // Every spelling of the type is recognised by its last segment.
+            ("", "ClerkMachine(m): ClerkMachine", &[machine]),
+            ("", "m: clerk_sdk::axum::ClerkMachine", &[machine]),
+            ("", "m: ::clerk_sdk::axum::ClerkMachine", &[machine]),
+            ("", "m: (ClerkMachine)", &[machine]),
+            (
+                r#"accepts = "session_token""#,
+                "m: Option<ClerkMachine>",
+                &[some_machine],
+            ),
+            (
+                r#"accepts = ["session_token"]"#,
+                "m: ::core::option::Option<clerk_sdk::axum::ClerkMachine>",
+                &[some_machine],
+            ),
+            (
+                r#"accepts = "m2m_token""#,
+                "ClerkSession(s): ClerkSession",
+                &[session],
+            ),
+            (
+                r#"accepts = ["m2m_token", "api_key"]"#,
+                "s: Option<ClerkSession>",
+                &[some_session],
+            ),
+            // Each argument is judged: two wrong extractors, two errors.
+            (
+                "",
+                "a: ClerkMachine, b: Option<ClerkMachine>",
+                &[machine, some_machine],
+            ),
+            // Admitted.
+            ("", "s: ClerkSession, t: Option<ClerkSession>", &[]),
+            (r#"accepts = "any""#, "m: ClerkMachine, s: ClerkSession", &[]),
+            (
+                r#"accepts = ["session_token", "m2m_token"]"#,
+                "m: ClerkMachine, s: ClerkSession",
+                &[],
+            ),
+            (r#"accepts = "oauth_token""#, "m: ClerkMachine", &[]),
+            (r#"accepts = "api_key""#, "m: Option<ClerkMachine>", &[]),
+            // Not these extractors, or not recognisable as one.
+            ("", "a: ClerkAuth", &[]),
+            ("", "m: Vec<ClerkMachine>", &[]),
+            ("", "m: Option<Option<ClerkMachine>>", &[]),
+            ("", "m: Option<ClerkMachine, X>", &[]),
+            ("", "m: ClerkMachine<T>", &[]),
+            ("", "m: <T as Trait>::ClerkMachine", &[]),
+            ("", "m: &ClerkMachine", &[]),
+            ("", "m: ClerkMachines", &[]),
+        ];
+        for (args, inputs, want) in cases {
+            let got = extractor_errors(args, inputs);
+            assert_eq!(got.len(), want.len(), "{args} / {inputs}: {got:?}");
+            for (got, want) in got.iter().zip(*want) {
+                assert!(got.starts_with(want), "{args} / {inputs}: {got}");
+            }
+        }
+    }
+
+    /// The whole messages: what is wrong, and an `accepts` built from the one written.
+    #[test]
+    fn extractor_messages() {
+        let cases = [
+            (
+                "",
+                "m: ClerkMachine",
+                r#"`ClerkMachine` never succeeds here, so every request would be refused: without `accepts`, only session tokens are admitted; admit a machine token type ("m2m_token", "oauth_token", "api_key"), e.g. `accepts = ["session_token", "m2m_token"]`, or extract `ClerkSession`"#,
+            ),
+            (
+                r#"accepts = "session_token""#,
+                "m: Option<ClerkMachine>",
+                r#"`Option<ClerkMachine>` is always `None` here: this `accepts` admits no machine token type, so no machine caller reaches this handler; admit a machine token type ("m2m_token", "oauth_token", "api_key"), e.g. `accepts = ["session_token", "m2m_token"]`, or remove the argument"#,
+            ),
+            (
+                r#"accepts = ["m2m_token", "api_key"]"#,
+                "s: ClerkSession",
+                r#"`ClerkSession` never succeeds here, so every request would be refused: this `accepts` admits no `session_token`; add "session_token" to `accepts`, e.g. `accepts = ["session_token", "m2m_token", "api_key"]`, or extract `ClerkMachine`"#,
+            ),
+            (
+                r#"accepts = "oauth_token""#,
+                "s: Option<ClerkSession>",
+                r#"`Option<ClerkSession>` is always `None` here: this `accepts` admits no `session_token`, so no session caller reaches this handler; add "session_token" to `accepts`, e.g. `accepts = ["session_token", "oauth_token"]`, or remove the argument"#,
+            ),
+        ];
+        for (args, inputs, want) in cases {
+            assert_eq!(extractor_errors(args, inputs), [want], "{args} / {inputs}");
+        }
+    }
+
+    /// The extractor errors join the others; an invalid `accepts` judges no extractor.
+    #[test]
+    fn extractor_errors_are_collected() {
+        let errors = |args: &str, item: &str| {
+            let output = clerk_protected(args.parse().unwrap(), item.parse().unwrap());
+            let text = output.to_string();
+            // The item, unchanged, comes before the errors.
+            assert!(
+                text.starts_with("fn f (") || text.starts_with("async fn f ("),
+                "{text}"
+            );
+            (
+                text.matches("compile_error").count(),
+                text.matches("never succeeds").count(),
+            )
+        };
+        // A bad role, a missing `async` and the extractor: all three.
+        assert_eq!(errors(r#"role = "admin""#, "fn f(m: ClerkMachine) {}"), (3, 1));
+        // A syntax error in the arguments: `accepts` is unknown, so only the fn's own errors.
+        assert_eq!(errors("5", "fn f(m: ClerkMachine) {}"), (2, 0));
+        // `accepts` itself is wrong: its error alone, not one about the stand-in default.
+        assert_eq!(
+            errors(r#"accepts = "m2mtoken""#, "async fn f(m: ClerkMachine) {}"),
+            (1, 0)
+        );
+        assert_eq!(
+            errors(
+                r#"accepts = "m2m_token", role = "org:admin""#,
+                "async fn f(s: ClerkSession) {}"
+            ),
+            (2, 1)
+        );
     }
 
     #[test]

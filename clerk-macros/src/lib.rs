@@ -99,8 +99,16 @@ use proc_macro::TokenStream;
 /// Each mistake is an error on the offending token: unknown or repeated arguments, values that
 /// are not string literals, a role without `org:`, a permission not of the form
 /// `org:<feature>:<permission>`, system permissions (`org:sys_*`, never in session tokens), an
-/// unknown token type (with the closest valid one suggested), an empty `accepts`, an unknown
-/// reverification preset, a non-`async` fn, a `self` receiver, and anything that is not a fn.
+/// unknown token type (with the closest valid one suggested), several token types in one
+/// string (the list form is suggested), an empty `accepts`, an unknown reverification preset,
+/// a non-`async` fn, a `self` receiver, and anything that is not a fn.
+///
+/// An extractor that `accepts` makes useless is an error on its type: `ClerkMachine` when
+/// `accepts` admits no machine token type (the default admits session tokens only), or
+/// `ClerkSession` when it admits no `session_token`. Either would refuse every request, and
+/// its `Option` form would always be `None`. The macro sees the type as written, not what it
+/// resolves to, so it goes by the last path segment (`ClerkMachine`,
+/// `clerk_sdk::axum::ClerkMachine`, `Option<ClerkMachine>`); a type alias is not checked.
 ///
 /// # What it expands to
 ///

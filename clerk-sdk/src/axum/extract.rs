@@ -26,8 +26,10 @@ pub struct ClerkSession(pub SessionAuth);
 /// A verified machine caller (m2m token, OAuth access token or API key); rejects with 401
 /// otherwise.
 ///
-/// Machine types must be accepted by the configuration ([`crate::config::ClerkConfigBuilder::accepts`])
-/// or by a [`super::RequireLayer`] on the route.
+/// Machine types must be admitted where the request is decided: by the configuration
+/// ([`crate::config::ClerkConfigBuilder::accepts`]), by a [`super::RequireLayer`] on the route,
+/// or by `#[clerk_protected(accepts = …)]` on the handler (whose own `accepts`, session tokens
+/// by default, is what counts there).
 #[derive(Debug, Clone)]
 pub struct ClerkMachine(pub MachineAuth);
 

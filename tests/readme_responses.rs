@@ -1,10 +1,18 @@
 //! The responses the README quotes in full are the demo's: "row 4 in full" (the 403, every
 //! header the README lists, with its value, and no other Clerk or auth header) and the body of
 //! the webhook command sent a second time. `demo_commands.rs` checks the walk-through table
-//! row by row; this checks the text the README prints around it.
+//! row by row; this checks the text the README prints around it, and the one status the README
+//! names that no demo test reaches: the 500 of a secret key Clerk refuses.
 
-use clerk_examples::demo::{LocalMode, WEBHOOK_PATH, app};
-use clerk_integration_tests::{Answer, TestServer, bind, client, get, send_command, test_keys};
+use std::time::Duration;
+
+use clerk_examples::demo::{LocalMode, WEBHOOK_PATH, app, router};
+use clerk_integration_tests::{
+    Answer, TestServer, bind, client, get, rejection_mismatches, send_command, test_keys,
+};
+use clerk_sdk::config::JwksPolicy;
+use clerk_sdk::testing::{Endpoint, Fault, MockClerkApi};
+use clerk_sdk::{Clerk, ClerkConfig};
 use serde_json::Value;
 
 const README: &str = include_str!("../README.md");
@@ -117,4 +125,34 @@ async fn the_webhook_command_sent_again_answers_the_readmes_body() {
     let again = send_command(&client, server.base_url(), command).await;
     assert_eq!(again.status, 401, "{}", again.text);
     assert_eq!(again.json, readme_body, "the webhook command sent again");
+}
+
+/// "503 when the keys cannot be had, 500 when Clerk refuses the secret key": a JWKS endpoint
+/// that answers 401 is `secret-key-invalid`, a server fault (`server_error`, no
+/// `WWW-Authenticate`, `x-clerk-auth-status: signed-out`), never the caller's 401.
+#[tokio::test]
+async fn a_refused_secret_key_is_a_500() {
+    const SECRET_KEY: &str = "sk_test_refused";
+    let mock = MockClerkApi::start(SECRET_KEY).await.expect("start the mock API");
+    mock.add_key(test_keys());
+    mock.set_fault(Endpoint::Jwks, Fault::Status(401));
+    let config = ClerkConfig::builder()
+        .secret_key(SECRET_KEY)
+        .api_url(mock.url())
+        .jwks_policy(
+            JwksPolicy::default()
+                .timeout(Duration::from_millis(500))
+                .max_attempts(1),
+        )
+        .build()
+        .expect("a JWKS-mode config");
+    let server = TestServer::spawn(router(Clerk::new(config))).await;
+    let token = test_keys().session("user_1").sign().expect("sign");
+    let answer = get(&client(), &server.url("/me"), Some(&format!("Bearer {token}"))).await;
+    let problems = rejection_mismatches(&answer, 500, "secret-key-invalid");
+    assert!(problems.is_empty(), "{problems:?}: {}", answer.text);
+    assert!(
+        mock.requests(Endpoint::Jwks) >= 1,
+        "the JWKS endpoint was never asked"
+    );
 }

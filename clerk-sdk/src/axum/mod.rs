@@ -13,20 +13,34 @@
 //!   [`crate::Clerk`] from the router state (`Clerk: FromRef<S>`) and authenticate when no
 //!   layer ran, storing the outcome for the next extractor.
 //!
-//! ```no_run
-//! use axum::{Router, routing::get, extract::FromRef};
-//! use clerk_sdk::axum::{ClerkLayer, ClerkSession, RequireLayer};
-//! use clerk_sdk::{Clerk, Has, auth::Requirement};
+//! Webhooks share the same router and the same state: [`ClerkWebhook`] takes the
+//! [`crate::webhook::Webhook`] from it (`Webhook: FromRef<S>`), so one
+//! `#[derive(Clone, FromRef)]` struct holds both. Add the webhook route after the layer, which
+//! then never sees its requests: a webhook carries a signature, not a Clerk token.
 //!
+//! ```no_run
+//! use axum::{Router, routing::{get, post}, extract::FromRef};
+//! use clerk_sdk::axum::{ClerkLayer, ClerkSession, ClerkWebhook, RequireLayer};
+//! use clerk_sdk::{Clerk, Has, auth::Requirement, webhook::Webhook};
+//!
+//! /// One state for every route: each extractor takes the part it needs.
 //! #[derive(Clone, FromRef)]
-//! struct App { clerk: Clerk }
+//! struct AppState {
+//!     clerk: Clerk,
+//!     webhook: Webhook,
+//! }
 //!
 //! async fn me(ClerkSession(session): ClerkSession) -> String {
 //!     format!("hello {}", session.user_id())
 //! }
 //!
+//! async fn clerk_events(ClerkWebhook(event): ClerkWebhook) -> String {
+//!     format!("received {}", event.event_type)
+//! }
+//!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let clerk = Clerk::from_env()?;
+//! let webhook = Webhook::from_env()?;
 //! let app = Router::new()
 //!     .route("/me", get(me))
 //!     .route(
@@ -36,7 +50,9 @@
 //!     )
 //!     .route("/public", get(|| async { "anyone" }))
 //!     .layer(ClerkLayer::new(clerk.clone()))
-//!     .with_state(App { clerk });
+//!     // After the layer, so outside it.
+//!     .route("/webhooks/clerk", post(clerk_events))
+//!     .with_state(AppState { clerk, webhook });
 //! # let _: Router = app;
 //! # Ok(()) }
 //! # let _ = run;

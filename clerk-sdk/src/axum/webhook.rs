@@ -11,24 +11,42 @@ use crate::webhook::{Webhook, WebhookError, WebhookEvent};
 
 /// A verified Clerk webhook event. Takes the request body, so it must be the last extractor.
 ///
-/// Needs `Webhook: FromRef<S>` (put a [`Webhook`] in your router state). Answers 400 for a
-/// malformed request, 401 for a bad signature, a timestamp outside the tolerance or a
-/// replayed message, 413 for a body over the limit, and 500 when the secret is unusable.
+/// Needs `Webhook: FromRef<S>`: put a [`Webhook`] in your router state, beside the
+/// [`Clerk`](crate::Clerk) your token routes take. Answers 400 for a malformed request, 401
+/// for a bad signature, a timestamp outside the tolerance or a replayed message, 413 for a
+/// body over the limit, and 500 when the secret is unusable.
 ///
 /// ```
-/// use axum::{Router, routing::post};
+/// use axum::{Router, extract::FromRef, routing::{get, post}};
+/// use clerk_sdk::Clerk;
+/// use clerk_sdk::axum::{ClerkLayer, ClerkSession, ClerkWebhook};
 /// use clerk_sdk::webhook::Webhook;
-/// use clerk_sdk::axum::ClerkWebhook;
+///
+/// /// One state for the token routes and the webhook route: each extractor takes its part.
+/// #[derive(Clone, FromRef)]
+/// struct AppState {
+///     clerk: Clerk,
+///     webhook: Webhook,
+/// }
+///
+/// async fn me(ClerkSession(session): ClerkSession) -> String {
+///     format!("hello {}", session.user_id())
+/// }
 ///
 /// async fn clerk_events(ClerkWebhook(event): ClerkWebhook) -> &'static str {
 ///     println!("received {}", event.event_type);
 ///     "ok"
 /// }
 ///
-/// fn routes(webhook: Webhook) -> Router {
-///     Router::new().route("/webhooks/clerk", post(clerk_events)).with_state(webhook)
+/// fn app(state: AppState) -> Router {
+///     Router::new()
+///         .route("/me", get(me))
+///         .layer(ClerkLayer::new(state.clerk.clone()))
+///         // After the layer, so outside it: a webhook carries a signature, not a Clerk token.
+///         .route("/webhooks/clerk", post(clerk_events))
+///         .with_state(state)
 /// }
-/// # let _ = routes;
+/// # let _ = app;
 /// ```
 #[derive(Debug, Clone)]
 pub struct ClerkWebhook(pub WebhookEvent);

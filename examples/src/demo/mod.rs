@@ -36,7 +36,9 @@ pub use local::{
     DemoCommand, DemoToken, LocalMode, TOKEN_LIFETIME, WEBHOOK_BODY, WEBHOOK_MESSAGE_ID,
     WRONG_AUTHORIZED_PARTY,
 };
-pub use routes::{ADMIN_ROLE, WEBHOOK_PATH, WEBHOOK_REPLAY_CAPACITY, app, router, with_replay_store};
+pub use routes::{
+    ADMIN_ROLE, AppState, WEBHOOK_PATH, WEBHOOK_REPLAY_CAPACITY, app, router, with_replay_store,
+};
 
 use std::fmt;
 use std::future::Future;

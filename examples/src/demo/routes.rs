@@ -1,13 +1,14 @@
 //! The demo's router: one [`ClerkLayer`] for every route that asks who is calling, then
 //! `#[clerk_protected]` on each protected handler (the macro's hidden guard reuses the layer's
 //! outcome, so nothing is verified twice), with the extractors handing the verified caller to
-//! the handler; and, beside them, the webhook route, which authenticates its request with a
-//! signature instead of a Clerk token.
+//! the handler; and, beside them in the same router and the same state ([`AppState`]), the
+//! webhook route, which authenticates its request with a signature instead of a Clerk token.
 
 use std::sync::Arc;
 
 use axum::Json;
 use axum::Router;
+use axum::extract::FromRef;
 use axum::http::HeaderMap;
 use axum::http::header::{AUTHORIZATION, COOKIE, HeaderName, PROXY_AUTHORIZATION};
 use axum::routing::{get, post};
@@ -52,26 +53,18 @@ pub fn router(clerk: Clerk) -> Router {
 /// - `/either`: `#[clerk_protected(accepts = ["session_token", "m2m_token"])]`;
 /// - the handlers then take [`ClerkSession`], [`ClerkMachine`] or [`ClerkAuth`], which read
 ///   the outcome the guard already decided;
-/// - `POST /webhooks/clerk` extracts [`ClerkWebhook`] with `webhook` as its router state
-///   (400 malformed, 401 bad signature, stale or replayed, 413 too large). Clerk's webhooks
-///   carry no Clerk token, so this route is merged in outside the [`ClerkLayer`], which never
-///   sees its requests.
+/// - `POST /webhooks/clerk` extracts [`ClerkWebhook`], which takes the [`Webhook`] from the
+///   same router state as the token routes take the [`Clerk`] ([`AppState`]): 400 malformed,
+///   401 bad signature, stale or replayed, 413 too large. Clerk's webhooks carry no Clerk
+///   token, so this route is added after the [`ClerkLayer`], which never sees its requests.
 pub fn app(clerk: Clerk, webhook: Option<Webhook>) -> Router {
-    let mut app = Router::new()
-        .route("/public", get(public))
-        .route("/me", get(me))
-        .route("/admin", get(admin))
-        .route("/machine", get(machine))
-        .route("/either", get(either))
-        .layer(ClerkLayer::new(clerk.clone()).accepting(session_or_m2m()))
-        .with_state(clerk);
-    if let Some(webhook) = webhook {
-        app = app.merge(
-            Router::new()
-                .route(WEBHOOK_PATH, post(clerk_webhook))
-                .with_state(webhook),
-        );
-    }
+    let app = match webhook {
+        Some(webhook) => token_routes(&clerk)
+            .route(WEBHOOK_PATH, post(clerk_webhook))
+            .with_state(AppState { clerk, webhook }),
+        // No verifier, no webhook route: the token routes need only the `Clerk`.
+        None => token_routes(&clerk).with_state(clerk),
+    };
     app.layer(
         TraceLayer::new_for_http()
             .make_span_with(DefaultMakeSpan::new().level(Level::INFO).include_headers(true))
@@ -84,6 +77,31 @@ pub fn app(clerk: Clerk, webhook: Option<Webhook>) -> Router {
         HeaderName::from_static("svix-signature"),
         HeaderName::from_static("webhook-signature"),
     ]))
+}
+
+/// The state of the demo's router when it serves webhooks: the token routes' extractors take
+/// the [`Clerk`], [`ClerkWebhook`] takes the [`Webhook`] (`FromRef`).
+#[derive(Debug, Clone, FromRef)]
+pub struct AppState {
+    /// Verifies the token routes' requests.
+    pub clerk: Clerk,
+    /// Verifies the webhook route's requests.
+    pub webhook: Webhook,
+}
+
+/// The token routes behind one [`ClerkLayer`], in any router state that holds a [`Clerk`].
+fn token_routes<S>(clerk: &Clerk) -> Router<S>
+where
+    Clerk: FromRef<S>,
+    S: Clone + Send + Sync + 'static,
+{
+    Router::new()
+        .route("/public", get(public))
+        .route("/me", get(me))
+        .route("/admin", get(admin))
+        .route("/machine", get(machine))
+        .route("/either", get(either))
+        .layer(ClerkLayer::new(clerk.clone()).accepting(session_or_m2m()))
 }
 
 /// `webhook` with a bounded in-memory store of the message ids it accepted

@@ -1,0 +1,128 @@
+//! The README's quick start is `examples/quickstart/main.rs`, byte for byte: `cargo build
+//! --example quickstart` compiles the README's code, and this test fails as soon as the two
+//! drift apart. (The README is also the crate's rustdoc, where the block is `rust,ignore`: a
+//! doctest would run without the `macros` feature, and hidden `# ` lines would show on GitHub
+//! and break a paste.)
+//!
+//! Each block is found by the HTML comment on the line before its opening fence (invisible on
+//! GitHub and in rustdoc); `.ci/run quickstart` reads the same two blocks the same way and
+//! builds them as a fresh crate.
+
+use std::path::{Path, PathBuf};
+
+/// The comment before the `[dependencies]` block.
+const DEPENDENCIES_MARKER: &str = "<!-- quickstart: Cargo.toml -->";
+/// The comment before the quick start's code.
+const MAIN_MARKER: &str = "<!-- quickstart: src/main.rs = examples/quickstart/main.rs -->";
+/// The file the quick start's code must equal.
+const EXAMPLE: &str = "examples/quickstart/main.rs";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+fn read(relative: &str) -> String {
+    let path = root().join(relative);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+}
+
+/// The fenced block right after the line `marker`: its info string and its text (every line
+/// between the fences, each ending with `\n`).
+fn block_after(readme: &str, marker: &str) -> (String, String) {
+    let lines: Vec<&str> = readme.lines().collect();
+    let at: Vec<usize> = (0..lines.len()).filter(|&i| lines[i] == marker).collect();
+    assert_eq!(
+        at.len(),
+        1,
+        "README.md must have the line {marker:?} exactly once"
+    );
+    let fence = lines.get(at[0] + 1).copied().unwrap_or_default();
+    let info = fence.strip_prefix("```").unwrap_or_else(|| {
+        panic!("README.md: the line after {marker:?} must open a ``` block, not {fence:?}")
+    });
+    let mut text = String::new();
+    for line in &lines[at[0] + 2..] {
+        if *line == "```" {
+            return (info.to_owned(), text);
+        }
+        text.push_str(line);
+        text.push('\n');
+    }
+    panic!("README.md: the block after {marker:?} is never closed");
+}
+
+/// The first line where `readme` and `example` differ, for the failure message.
+fn first_difference(readme: &str, example: &str) -> String {
+    let (mut a, mut b) = (readme.lines(), example.lines());
+    let mut number = 0;
+    loop {
+        number += 1;
+        match (a.next(), b.next()) {
+            (Some(x), Some(y)) if x == y => {}
+            (None, None) => return "the lines are equal; the line endings differ".to_owned(),
+            (x, y) => return format!("line {number} of the block:\n  README:  {x:?}\n  {EXAMPLE}: {y:?}"),
+        }
+    }
+}
+
+#[test]
+fn the_quick_start_is_the_compiled_example() {
+    let readme = read("README.md");
+    let example = read(EXAMPLE);
+    let (info, code) = block_after(&readme, MAIN_MARKER);
+    assert_eq!(
+        info, "rust,ignore",
+        "the quick start is compiled as {EXAMPLE}; as a doctest it would run without the `macros` feature"
+    );
+    assert!(
+        code == example,
+        "README.md's quick start and {EXAMPLE} have drifted apart: copy one onto the other \
+         (the README's block is the text between the fences after {MAIN_MARKER:?}).\nFirst \
+         difference: {}",
+        first_difference(&code, &example)
+    );
+}
+
+#[test]
+fn the_dependency_block_names_this_repository_and_the_features_the_quick_start_needs() {
+    let readme = read("README.md");
+    let (info, toml) = block_after(&readme, DEPENDENCIES_MARKER);
+    assert_eq!(info, "toml");
+    assert_eq!(toml.lines().next(), Some("[dependencies]"), "{toml}");
+
+    // `.ci/run quickstart` swaps this git dependency for a path to the checkout.
+    let workspace = read("Cargo.toml");
+    let repository = workspace
+        .lines()
+        .find_map(|line| line.strip_prefix("repository = "))
+        .expect("the workspace Cargo.toml names its repository")
+        .trim();
+    let clerk_sdk = toml
+        .lines()
+        .find(|line| line.starts_with("clerk-sdk = "))
+        .unwrap_or_else(|| panic!("no clerk-sdk line in the README's dependency block:\n{toml}"));
+    assert!(
+        clerk_sdk.contains(&format!("git = {repository}")),
+        "the README's clerk-sdk dependency is not `git = {repository}`: {clerk_sdk}"
+    );
+
+    // What the quick start uses: `#[clerk_protected]` and `#[derive(FromRef)]`, `#[tokio::main]`
+    // on the multi-threaded runtime, and a TCP listener.
+    let wants = [
+        ("clerk-sdk = ", &["\"axum\"", "\"macros\""][..]),
+        ("axum = ", &["\"macros\""][..]),
+        ("tokio = ", &["\"macros\"", "\"rt-multi-thread\"", "\"net\""][..]),
+    ];
+    for (dependency, features) in wants {
+        let line = toml
+            .lines()
+            .find(|line| line.starts_with(dependency))
+            .unwrap_or_else(|| panic!("no `{dependency}` line in the README's dependency block:\n{toml}"));
+        for feature in features {
+            assert!(line.contains(feature), "`{line}` lacks the feature {feature}");
+        }
+    }
+}

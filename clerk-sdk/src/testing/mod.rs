@@ -784,13 +784,14 @@ mod num_bits {
 /// use clerk_sdk::testing::sign_webhook;
 /// use clerk_sdk::{webhook::{EventType, Webhook}, clock::FixedClock};
 ///
-/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let secret = "whsec_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcY";
 /// let body = br#"{"type":"user.created","object":"event","data":{"id":"user_1"}}"#;
 /// let headers = sign_webhook(secret, "msg_1", 1_700_000_000, body)?;
 ///
 /// let webhook = Webhook::new(secret)?.clock(FixedClock::new(1_700_000_000_000));
-/// assert_eq!(webhook.verify(&headers, body)?.event_type, EventType::UserCreated);
+/// assert_eq!(webhook.verify(&headers, body).await?.event_type, EventType::UserCreated);
 /// # Ok(()) }
 /// ```
 ///

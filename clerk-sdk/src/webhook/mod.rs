@@ -26,11 +26,18 @@
 mod event;
 #[cfg(test)]
 mod proptests;
+#[cfg(feature = "redis")]
+mod redis_store;
 mod replay;
 
 pub use event::{
     DeletedObjectData, EmailAddressData, EventType, OrganizationData, OrganizationInvitationData,
     OrganizationMembershipData, PhoneNumberData, PublicUserData, SessionData, UserData, WebhookEvent,
+};
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use redis_store::{
+    DEFAULT_REDIS_KEY_PREFIX, DEFAULT_REDIS_TIMEOUT, RedisReplayOptions, RedisReplayStore,
 };
 pub use replay::{
     InMemoryReplayStore, ReplayCheck, ReplayFuture, ReplayMessage, ReplayStatus, ReplayStore,

@@ -262,6 +262,7 @@ async fn printed_webhook_command_is_signed_and_fresh() {
     assert_eq!(
         fresh
             .verify(&headers, body.as_bytes())
+            .await
             .expect("the printed command verifies")
             .event_type,
         clerk_sdk::webhook::EventType::UserCreated

@@ -1,15 +1,16 @@
 //! The demo's `POST /webhooks/clerk` over real HTTP: it exists only with a
 //! verifier, answers `{"received": "<type>"}` for a verified event, refuses with
-//! `ClerkWebhook`'s 400/401/413 and the webhook reasons, refuses a replay, and never goes
+//! `ClerkWebhook`'s 400/401/413 and the webhook reasons, refuses a replay (also one sent to
+//! another instance sharing its Redis, and 503 while that Redis is down), and never goes
 //! through the `ClerkLayer` (webhooks carry no Clerk token).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use clerk_examples::demo::{LocalMode, WEBHOOK_PATH, app, router, with_replay_store};
+use clerk_examples::demo::{LocalMode, ReplayChoice, WEBHOOK_PATH, app, router, with_replay_store};
 use clerk_integration_tests::{
     Answer, TestServer, bind, client, send_raw, success_mismatches, test_keys, webhook_rejection_mismatches,
 };
-use clerk_sdk::testing::sign_webhook;
+use clerk_sdk::testing::{RedisServer, RedisServerError, sign_webhook};
 use clerk_sdk::webhook::Webhook;
 use http::{HeaderMap, HeaderValue, Method};
 use serde_json::json;
@@ -205,4 +206,109 @@ async fn webhooks_are_not_authenticated_as_clerk_requests() {
     );
     send_raw(&client(), Method::GET, &server.url("/me"), &HeaderMap::new(), "").await;
     assert_eq!(clerk.authentications(), before + 1);
+}
+
+/// Two demo instances with `REDIS_URL` pointing at one (real, loopback) Redis: a webhook is
+/// received by one and refused as replayed by the other; with Redis stopped, deliveries are
+/// refused with 503 `webhook-replay-store-unavailable` rather than received. Skipped (with a
+/// loud line) without `redis-server`, except in CI.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_sharing_redis_receive_a_webhook_once() {
+    let mut redis = match RedisServer::start() {
+        Ok(server) => server,
+        Err(RedisServerError::NotInstalled) if std::env::var("CI").as_deref() != Ok("true") => {
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "\n!!! SKIP two_instances_sharing_redis_receive_a_webhook_once: redis-server is not \
+                 installed; this test did NOT run (CI=true makes it fail)\n"
+            );
+            return;
+        }
+        Err(e) => panic!("cannot start redis-server: {e}"),
+    };
+    let mut instances = Vec::new();
+    for _ in 0..2 {
+        // As `demo::run` builds it with REDIS_URL set: each instance its own connection.
+        let replay = ReplayChoice::connect(&redis.url()).await.expect("redis");
+        assert!(
+            replay
+                .banner_line()
+                .contains(&format!("Redis at {}/0", redis.url()))
+        );
+        let (listener, addr) = bind().await;
+        let mode = LocalMode::new(test_keys(), addr).expect("local mode");
+        let webhook = replay.apply(with_replay_store(Webhook::new(SECRET).expect("secret")));
+        instances.push(TestServer::start(
+            listener,
+            app(mode.clerk().clone(), Some(webhook)),
+        ));
+    }
+    let headers = signed("msg_two_instances", now_s(), BODY);
+    assert_received(&post(&instances[0], &headers, BODY).await, "user.created");
+    assert_refused(
+        &post(&instances[1], &headers, BODY).await,
+        401,
+        "webhook-replayed",
+    );
+    assert_refused(
+        &post(&instances[0], &headers, BODY).await,
+        401,
+        "webhook-replayed",
+    );
+
+    redis.stop();
+    let fresh = signed("msg_while_down", now_s(), BODY);
+    for server in &instances {
+        assert_refused(
+            &post(server, &fresh, BODY).await,
+            503,
+            "webhook-replay-store-unavailable",
+        );
+    }
+}
+
+/// In local mode `CLERK_WEBHOOK_SIGNING_SECRET` replaces the generated secret, so two
+/// instances verify each other's printed sample (which is how the README runs two demos on
+/// one Redis); without it every run has its own secret.
+#[tokio::test]
+async fn local_mode_takes_a_given_signing_secret() {
+    let (_first, a_addr) = bind().await;
+    let (_second, b_addr) = bind().await;
+    let a = LocalMode::with_webhook_secret(test_keys(), a_addr, Some(SECRET)).expect("local mode");
+    let b = LocalMode::with_webhook_secret(test_keys(), b_addr, Some(SECRET)).expect("local mode");
+    assert_eq!(a.webhook().replay_namespace(), b.webhook().replay_namespace());
+    let banner = a.banner();
+    assert!(
+        banner.contains("webhook secret:         CLERK_WEBHOOK_SIGNING_SECRET, not shown"),
+        "{banner}"
+    );
+    assert!(!banner.contains(SECRET.trim_start_matches("whsec_")));
+
+    let sample = a
+        .commands()
+        .iter()
+        .find(|c| c.path == WEBHOOK_PATH)
+        .expect("a webhook command");
+    let mut headers = HeaderMap::new();
+    for (name, value) in &sample.headers {
+        headers.insert(*name, value.parse().expect("a header value"));
+    }
+    let body = sample.body.as_deref().expect("a body").as_bytes();
+    assert!(b.webhook().verify_signature(&headers, body).is_ok());
+
+    let generated = LocalMode::new(test_keys(), a_addr).expect("local mode");
+    assert_ne!(
+        generated.webhook().replay_namespace(),
+        a.webhook().replay_namespace()
+    );
+    assert!(
+        generated
+            .banner()
+            .contains("generated for this run and not shown")
+    );
+    assert!(matches!(
+        LocalMode::with_webhook_secret(test_keys(), a_addr, Some("whsec_???")),
+        Err(clerk_examples::demo::DemoError::Webhook(_))
+    ));
 }

@@ -330,10 +330,10 @@ pub fn webhook_rejection_mismatches(answer: &Answer, status: u16, reason: &str) 
     if keys != ["error", "message", "reason"] {
         out.push(format!("body keys {keys:?} in {}", answer.text));
     }
-    let code = if status == 401 {
-        "invalid_signature"
-    } else {
-        "invalid_request"
+    let code = match status {
+        401 => "invalid_signature",
+        503 => "temporarily_unavailable",
+        _ => "invalid_request",
     };
     if answer.json["error"] != code {
         out.push(format!("body error {} (want {code})", answer.json["error"]));

@@ -41,9 +41,10 @@ pub fn decode_unverified(token: &str) -> Result<UnverifiedToken, MalformedToken>
 /// Parses a webhook body into a [`WebhookEvent`] **without checking its signature**.
 ///
 /// Only for a body whose signature you already checked with
-/// [`crate::webhook::Webhook::verify_signature`] (for instance to record the message id before
-/// parsing); [`crate::webhook::Webhook::verify`] does both in one call and is what handlers
-/// should use. Anyone can post an unsigned body to your endpoint.
+/// [`crate::webhook::Webhook::verify_message`] (signature, then the replay store) or
+/// [`crate::webhook::Webhook::verify_signature`] (signature only), for instance to record the
+/// message id before parsing; [`crate::webhook::Webhook::verify`] does it all in one call and
+/// is what handlers should use. Anyone can post an unsigned body to your endpoint.
 ///
 /// # Errors
 /// `webhook-payload-invalid` when the body is not a JSON object with a string `type`, or an

@@ -345,3 +345,71 @@ async fn webhook_extractor() {
     let old = clerk_sdk::testing::sign_webhook(SECRET, "msg_3", now - 3600, &body).unwrap();
     assert_eq!(send(body, old).await.0, StatusCode::UNAUTHORIZED);
 }
+
+/// A replay store that cannot answer: the extractor refuses with 503 and the stable reason
+/// (never processing the message unprotected), unless the webhook opts into accepting it.
+#[tokio::test]
+async fn webhook_extractor_answers_503_when_the_replay_store_fails() {
+    use axum::routing::post;
+    use clerk_sdk::axum::ClerkWebhook;
+    use clerk_sdk::webhook::{
+        ReplayFuture, ReplayMessage, ReplayStore, ReplayStoreError, ReplayStoreFailure, Webhook,
+    };
+
+    #[derive(Debug)]
+    struct Down;
+    impl ReplayStore for Down {
+        fn check<'a>(&'a self, _message: ReplayMessage<'a>) -> ReplayFuture<'a> {
+            Box::pin(async { Err(ReplayStoreError::Timeout(std::time::Duration::from_millis(500))) })
+        }
+    }
+
+    const SECRET: &str = "whsec_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcY";
+    let app = |webhook: Webhook| {
+        Router::new()
+            .route(
+                "/webhooks/clerk",
+                post(|ClerkWebhook(event): ClerkWebhook| async move { event.event_type.to_string() }),
+            )
+            .with_state(webhook)
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let body = br#"{"type":"user.created","object":"event","data":{"id":"user_1"}}"#.to_vec();
+    let send = |app: Router| {
+        let body = body.clone();
+        async move {
+            let mut request = Request::post("/webhooks/clerk")
+                .body(Body::from(body.clone()))
+                .unwrap();
+            request
+                .headers_mut()
+                .extend(clerk_sdk::testing::sign_webhook(SECRET, "msg_1", now, &body).unwrap());
+            let response = app.oneshot(request).await.unwrap();
+            let status = response.status();
+            let content_type = response.headers().get("content-type").cloned();
+            let text = response.into_body().collect().await.unwrap().to_bytes();
+            (status, content_type, String::from_utf8_lossy(&text).into_owned())
+        }
+    };
+
+    let strict = Webhook::new(SECRET)
+        .unwrap()
+        .replay_store(std::sync::Arc::new(Down));
+    let (status, content_type, text) = send(app(strict.clone())).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        content_type.as_ref().map(|v| v.as_bytes()),
+        Some(&b"application/json"[..])
+    );
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(json["error"], "temporarily_unavailable");
+    assert_eq!(json["reason"], "webhook-replay-store-unavailable");
+    assert_eq!(json["message"], "webhook replay store is unavailable");
+
+    let lenient = strict.on_replay_store_failure(ReplayStoreFailure::AcceptWithWarning);
+    let (status, _, text) = send(app(lenient)).await;
+    assert_eq!((status, text.as_str()), (StatusCode::OK, "user.created"));
+}

@@ -7,14 +7,17 @@ use axum::response::{IntoResponse, Response};
 use http::header::CONTENT_TYPE;
 use http::{HeaderValue, Request, StatusCode};
 
-use crate::webhook::{Webhook, WebhookError, WebhookEvent};
+use crate::webhook::{ReplayStatus, Webhook, WebhookError, WebhookEvent};
 
 /// A verified Clerk webhook event. Takes the request body, so it must be the last extractor.
 ///
 /// Needs `Webhook: FromRef<S>`: put a [`Webhook`] in your router state, beside the
 /// [`Clerk`](crate::Clerk) your token routes take. Answers 400 for a malformed request, 401
 /// for a bad signature, a timestamp outside the tolerance or a replayed message, 413 for a
-/// body over the limit, and 500 when the secret is unusable.
+/// body over the limit, 500 when the secret is unusable, and 503
+/// (`webhook-replay-store-unavailable`) when the replay store cannot answer, so that Clerk
+/// delivers the message again later. A message accepted without a replay check
+/// ([`crate::webhook::ReplayStoreFailure::AcceptWithWarning`]) is logged at `warn`.
 ///
 /// ```
 /// use axum::{Router, extract::FromRef, routing::{get, post}};
@@ -63,9 +66,10 @@ impl WebhookRejection {
         &self.error
     }
 
-    /// 400, 401, 413 or 500 (see [`ClerkWebhook`]).
+    /// 400, 401, 413, 500 or 503 (see [`ClerkWebhook`]).
     pub fn status(&self) -> StatusCode {
         match &self.error {
+            WebhookError::ReplayStoreUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             WebhookError::TimestampTooOld { .. }
             | WebhookError::TimestampTooNew { .. }
             | WebhookError::NoMatchingSignature
@@ -80,15 +84,28 @@ impl WebhookRejection {
 impl IntoResponse for WebhookRejection {
     fn into_response(self) -> Response {
         let status = self.status();
-        if status.is_server_error() {
-            tracing::error!(target: "clerk_sdk::axum", reason = self.error.reason(), "webhook refused: secret unusable");
-        } else {
-            tracing::debug!(target: "clerk_sdk::axum", reason = self.error.reason(), status = status.as_u16(), "webhook refused");
-        }
-        let error = if status == StatusCode::UNAUTHORIZED {
-            "invalid_signature"
-        } else {
-            "invalid_request"
+        let error = match &self.error {
+            WebhookError::ReplayStoreUnavailable(cause) => {
+                tracing::warn!(
+                    target: "clerk_sdk::axum",
+                    reason = self.error.reason(),
+                    cause = cause.reason(),
+                    "webhook refused: replay store unavailable (Clerk retries the delivery)"
+                );
+                "temporarily_unavailable"
+            }
+            _ if status.is_server_error() => {
+                tracing::error!(target: "clerk_sdk::axum", reason = self.error.reason(), "webhook refused: secret unusable");
+                "invalid_request"
+            }
+            _ => {
+                tracing::debug!(target: "clerk_sdk::axum", reason = self.error.reason(), status = status.as_u16(), "webhook refused");
+                if status == StatusCode::UNAUTHORIZED {
+                    "invalid_signature"
+                } else {
+                    "invalid_request"
+                }
+            }
         };
         let body = super::rejection::json_body(error, self.error.reason(), &self.error.to_string());
         let mut response = (status, body).into_response();
@@ -119,9 +136,20 @@ where
                     limit,
                 },
             })?;
-        webhook
-            .verify(&parts.headers, &bytes)
-            .map(ClerkWebhook)
-            .map_err(|error| WebhookRejection { error })
+        let reject = |error| WebhookRejection { error };
+        let message = webhook
+            .verify_message(&parts.headers, &bytes)
+            .await
+            .map_err(reject)?;
+        if let ReplayStatus::StoreFailed(cause) = &message.replay {
+            tracing::warn!(
+                target: "clerk_sdk::axum",
+                reason = "webhook-replay-store-unavailable",
+                cause = cause.reason(),
+                id = %message.id,
+                "webhook accepted WITHOUT a replay check: the replay store failed"
+            );
+        }
+        WebhookEvent::parse(&bytes).map(ClerkWebhook).map_err(reject)
     }
 }

@@ -30,6 +30,9 @@
 //! and OAuth tokens signed with the same key (Clerk signs them with the instance's keys), and
 //! [`MockClerkApi`] answers for opaque ones (`mt_…`, `oat_…`, `ak_…`).
 //!
+//! With the `redis` feature too, `RedisServer` starts a throwaway `redis-server` on loopback,
+//! for testing a `webhook::RedisReplayStore` against the real thing.
+//!
 //! These docs exist only with the `testing` feature, so a dependent crate's `cargo doc` hides
 //! them (dev-dependency features do not apply to docs): read them with
 //! `cargo doc --open -p clerk-sdk --features clerk-sdk/testing`, or on docs.rs, which builds
@@ -40,8 +43,13 @@
 //! builder is used.
 
 mod mock_api;
+#[cfg(feature = "redis")]
+mod redis_server;
 
 pub use mock_api::{Endpoint, Fault, MachineTokenSpec, MockClerkApi};
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "testing", feature = "redis"))))]
+pub use redis_server::{RedisServer, RedisServerError};
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -784,13 +792,14 @@ mod num_bits {
 /// use clerk_sdk::testing::sign_webhook;
 /// use clerk_sdk::{webhook::{EventType, Webhook}, clock::FixedClock};
 ///
-/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let secret = "whsec_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcY";
 /// let body = br#"{"type":"user.created","object":"event","data":{"id":"user_1"}}"#;
 /// let headers = sign_webhook(secret, "msg_1", 1_700_000_000, body)?;
 ///
 /// let webhook = Webhook::new(secret)?.clock(FixedClock::new(1_700_000_000_000));
-/// assert_eq!(webhook.verify(&headers, body)?.event_type, EventType::UserCreated);
+/// assert_eq!(webhook.verify(&headers, body).await?.event_type, EventType::UserCreated);
 /// # Ok(()) }
 /// ```
 ///

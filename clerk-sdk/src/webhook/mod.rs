@@ -12,8 +12,11 @@
 //! are a typed [`WebhookError`] with a stable [`WebhookError::reason`].
 //!
 //! Checks run in this order, so that nothing is parsed before it is authenticated: body size,
-//! headers present, timestamp syntax, timestamp within tolerance, signature, replay (when a
-//! [`ReplayStore`] is set), then — in [`Webhook::verify`] only — the JSON envelope.
+//! headers present, timestamp syntax, timestamp within tolerance, signature (all of them in
+//! [`Webhook::verify_signature`], synchronous and pure), then the replay store (when a
+//! [`ReplayStore`] is set, in [`Webhook::verify_message`] and [`Webhook::verify`], which are
+//! `async`), then — in [`Webhook::verify`] only — the JSON envelope. Why the full path is
+//! `async` and has no synchronous twin is in the replay module's docs ([`ReplayStore`]).
 //!
 //! The design follows `svix-webhooks`' single-file verifier (redacted `Debug`, several
 //! signatures, constant-time comparison, a two-sided window with saturating arithmetic, the
@@ -23,19 +26,29 @@
 mod event;
 #[cfg(test)]
 mod proptests;
+#[cfg(feature = "redis")]
+mod redis_store;
 mod replay;
 
 pub use event::{
     DeletedObjectData, EmailAddressData, EventType, OrganizationData, OrganizationInvitationData,
     OrganizationMembershipData, PhoneNumberData, PublicUserData, SessionData, UserData, WebhookEvent,
 };
-pub use replay::{InMemoryReplayStore, ReplayStore};
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use redis_store::{
+    DEFAULT_REDIS_KEY_PREFIX, DEFAULT_REDIS_TIMEOUT, RedisReplayOptions, RedisReplayStore,
+};
+pub use replay::{
+    InMemoryReplayStore, ReplayCheck, ReplayFuture, ReplayMessage, ReplayStatus, ReplayStore,
+    ReplayStoreError, ReplayStoreFailure,
+};
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use aws_lc_rs::{constant_time, hmac};
+use aws_lc_rs::{constant_time, digest, hmac};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;
@@ -110,6 +123,10 @@ pub enum WebhookError {
     /// The message id was already accepted within the tolerance window.
     #[error("webhook message was already received")]
     Replayed,
+    /// The replay store could not answer, so the message was refused rather than processed
+    /// unprotected (the default [`ReplayStoreFailure::Refuse`]); Clerk delivers it again later.
+    #[error("webhook replay store is unavailable")]
+    ReplayStoreUnavailable(#[source] ReplayStoreError),
     /// The verified body is not a Clerk event envelope.
     #[error("webhook payload is not a valid event")]
     InvalidPayload(#[source] PayloadError),
@@ -135,6 +152,7 @@ impl WebhookError {
             WebhookError::NoMatchingSignature => "webhook-no-matching-signature",
             WebhookError::BodyTooLarge { .. } => "webhook-body-too-large",
             WebhookError::Replayed => "webhook-replayed",
+            WebhookError::ReplayStoreUnavailable(_) => "webhook-replay-store-unavailable",
             WebhookError::InvalidPayload(_) => "webhook-payload-invalid",
         }
     }
@@ -165,7 +183,8 @@ pub enum PayloadError {
     InvalidEnvelope,
 }
 
-/// The authenticated facts of a message, from [`Webhook::verify_signature`].
+/// The authenticated facts of a message, from [`Webhook::verify_signature`] or
+/// [`Webhook::verify_message`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct VerifiedMessage {
@@ -173,6 +192,9 @@ pub struct VerifiedMessage {
     pub id: String,
     /// The signed timestamp, seconds since the Unix epoch.
     pub timestamp: i64,
+    /// Whether the replay store was consulted, and what it said: always
+    /// [`ReplayStatus::NotChecked`] from [`Webhook::verify_signature`].
+    pub replay: ReplayStatus,
 }
 
 /// Verifies Clerk webhooks signed with one signing secret.
@@ -183,7 +205,8 @@ pub struct VerifiedMessage {
 /// ```
 /// use clerk_sdk::{webhook::{EventType, Webhook}, clock::FixedClock};
 ///
-/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let webhook = Webhook::new("whsec_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcY")?
 ///     .clock(FixedClock::new(1_700_000_000_000));
 ///
@@ -194,23 +217,26 @@ pub struct VerifiedMessage {
 /// headers.insert("svix-timestamp", "1700000000".parse()?);
 /// headers.insert("svix-signature", webhook.sign("msg_1", 1_700_000_000, body).parse()?);
 ///
-/// let event = webhook.verify(&headers, body)?;
+/// let event = webhook.verify(&headers, body).await?;
 /// assert_eq!(event.event_type, EventType::UserCreated);
 /// assert_eq!(event.user().transpose()?.map(|u| u.id).as_deref(), Some("user_1"));
 ///
 /// // Any change to the body is refused, with a stable reason.
-/// let err = webhook.verify(&headers, br#"{"type":"user.deleted"}"#).unwrap_err();
+/// let err = webhook.verify(&headers, br#"{"type":"user.deleted"}"#).await.unwrap_err();
 /// assert_eq!(err.reason(), "webhook-no-matching-signature");
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
 pub struct Webhook {
     key: Arc<Zeroizing<Vec<u8>>>,
+    /// 16 hex digits of SHA-256 over the key: tells secrets apart in a shared replay store.
+    namespace: Arc<str>,
     tolerance_s: i64,
     tolerance: Duration,
     max_body_len: usize,
     clock: Arc<dyn Clock>,
     replay_store: Option<Arc<dyn ReplayStore>>,
+    on_store_failure: ReplayStoreFailure,
 }
 
 impl fmt::Debug for Webhook {
@@ -221,6 +247,7 @@ impl fmt::Debug for Webhook {
             .field("max_body_len", &self.max_body_len)
             .field("clock", &self.clock)
             .field("replay_store", &self.replay_store)
+            .field("on_replay_store_failure", &self.on_store_failure)
             .finish()
     }
 }
@@ -257,12 +284,14 @@ impl Webhook {
             return Err(WebhookError::InvalidSecret);
         }
         Ok(Webhook {
+            namespace: namespace(&key).into(),
             key: Arc::new(key),
             tolerance_s: duration_secs(DEFAULT_WEBHOOK_TOLERANCE),
             tolerance: DEFAULT_WEBHOOK_TOLERANCE,
             max_body_len: DEFAULT_WEBHOOK_MAX_BODY_LEN,
             clock: Arc::new(SystemClock),
             replay_store: None,
+            on_store_failure: ReplayStoreFailure::Refuse,
         })
     }
 
@@ -329,12 +358,33 @@ impl Webhook {
 
     /// Refuses a message id seen before within the window (`webhook-replayed`). Default: off.
     ///
-    /// Consulted only after the signature is verified. Share one store across clones and,
-    /// in a multi-instance deployment, across instances (see [`ReplayStore`]).
+    /// Consulted only after the signature is verified, by [`Webhook::verify`] and
+    /// [`Webhook::verify_message`]. Share one store across clones and, in a multi-instance
+    /// deployment, across instances (see [`ReplayStore`]).
     #[must_use]
     pub fn replay_store(mut self, store: Arc<dyn ReplayStore>) -> Self {
         self.replay_store = Some(store);
         self
+    }
+
+    /// What happens when the replay store fails. Default: [`ReplayStoreFailure::Refuse`], the
+    /// message is refused as `webhook-replay-store-unavailable` (503 from the axum extractor)
+    /// and Clerk delivers it again later.
+    ///
+    /// [`ReplayStoreFailure::AcceptWithWarning`] accepts it instead, with its signature and
+    /// timestamp checked but no replay check: while the store is down, a captured request
+    /// can be replayed within the tolerance.
+    #[must_use]
+    pub fn on_replay_store_failure(mut self, policy: ReplayStoreFailure) -> Self {
+        self.on_store_failure = policy;
+        self
+    }
+
+    /// The namespace this verifier's message ids are stored under in a replay store: 16 lowercase
+    /// hex digits of SHA-256 over the signing key, never the secret itself. Webhooks with
+    /// different secrets have different namespaces, so they can share one store.
+    pub fn replay_namespace(&self) -> &str {
+        &self.namespace
     }
 
     /// How far a message's timestamp may be from now (set by [`Webhook::tolerance`]).
@@ -347,32 +397,85 @@ impl Webhook {
         self.max_body_len
     }
 
-    /// Verifies the signature and parses the Clerk event envelope.
+    /// Verifies the signature, consults the replay store (when one is set), and parses the
+    /// Clerk event envelope.
     ///
-    /// `body` must be the raw request body, byte for byte.
+    /// `body` must be the raw request body, byte for byte. With
+    /// [`ReplayStoreFailure::AcceptWithWarning`], a message accepted without a replay check is
+    /// not distinguishable here: call [`Webhook::verify_message`] (then
+    /// [`crate::dangerous::parse_webhook_event`]) to see [`ReplayStatus::StoreFailed`], or use
+    /// the axum extractor, which logs it.
     ///
     /// # Errors
-    /// Every error of [`Webhook::verify_signature`], then `webhook-payload-invalid` when the
+    /// Every error of [`Webhook::verify_message`], then `webhook-payload-invalid` when the
     /// body is not an event (not JSON, not an object, no `type`).
-    pub fn verify(&self, headers: &http::HeaderMap, body: &[u8]) -> Result<WebhookEvent, WebhookError> {
-        self.verify_signature(headers, body)?;
+    pub async fn verify(&self, headers: &http::HeaderMap, body: &[u8]) -> Result<WebhookEvent, WebhookError> {
+        self.verify_message(headers, body).await?;
         WebhookEvent::parse(body)
     }
 
-    /// Verifies the signature only, without parsing the body (which may be anything, not
-    /// necessarily UTF-8). To parse a Clerk event from the body afterwards, use
-    /// [`crate::dangerous::parse_webhook_event`] (or call [`Webhook::verify`], which does both).
+    /// Verifies the signature, then consults the replay store (when one is set), without
+    /// parsing the body. [`VerifiedMessage::replay`] says what the store answered.
+    ///
+    /// # Errors
+    /// Every error of [`Webhook::verify_signature`], then, with a replay store,
+    /// `webhook-replayed` for an id seen within the window and
+    /// `webhook-replay-store-unavailable` when the store fails (unless
+    /// [`Webhook::on_replay_store_failure`] accepts it).
+    pub async fn verify_message(
+        &self,
+        headers: &http::HeaderMap,
+        body: &[u8],
+    ) -> Result<VerifiedMessage, WebhookError> {
+        let (mut message, now) = self.authenticate(headers, body)?;
+        if let Some(store) = &self.replay_store {
+            let check = store
+                .check(ReplayMessage::new(
+                    &self.namespace,
+                    &message.id,
+                    message.timestamp,
+                    now,
+                    self.tolerance,
+                ))
+                .await;
+            message.replay = match (check, self.on_store_failure) {
+                (Ok(ReplayCheck::FirstSeen), _) => ReplayStatus::FirstSeen,
+                (Ok(ReplayCheck::Replayed), _) => return Err(WebhookError::Replayed),
+                (Err(error), ReplayStoreFailure::AcceptWithWarning) => ReplayStatus::StoreFailed(error),
+                (Err(error), ReplayStoreFailure::Refuse) => {
+                    return Err(WebhookError::ReplayStoreUnavailable(error));
+                }
+            };
+        }
+        Ok(message)
+    }
+
+    /// Verifies the signature and the timestamp only: synchronous and pure, it never consults
+    /// the replay store, and does not parse the body (which may be anything, not necessarily
+    /// UTF-8). To parse a Clerk event from the body afterwards, use
+    /// [`crate::dangerous::parse_webhook_event`] (or call [`Webhook::verify`], which does both
+    /// and consults the store).
     ///
     /// # Errors
     /// In order: `webhook-body-too-large`, `webhook-headers-missing` (naming every missing
     /// header), `webhook-header-invalid`, `webhook-timestamp-invalid`,
     /// `webhook-timestamp-too-old`, `webhook-timestamp-too-new`,
-    /// `webhook-no-matching-signature`, and `webhook-replayed` when a replay store is set.
+    /// `webhook-no-matching-signature`.
     pub fn verify_signature(
         &self,
         headers: &http::HeaderMap,
         body: &[u8],
     ) -> Result<VerifiedMessage, WebhookError> {
+        self.authenticate(headers, body).map(|(message, _)| message)
+    }
+
+    /// [`Webhook::verify_signature`], also returning the clock reading it checked the
+    /// timestamp against (the replay store is given the same instant).
+    fn authenticate(
+        &self,
+        headers: &http::HeaderMap,
+        body: &[u8],
+    ) -> Result<(VerifiedMessage, i64), WebhookError> {
         if body.len() > self.max_body_len {
             return Err(WebhookError::BodyTooLarge {
                 len: body.len(),
@@ -394,15 +497,12 @@ impl Webhook {
         {
             return Err(WebhookError::NoMatchingSignature);
         }
-        if let Some(store) = &self.replay_store
-            && !store.first_seen(id, timestamp, now)
-        {
-            return Err(WebhookError::Replayed);
-        }
-        Ok(VerifiedMessage {
+        let message = VerifiedMessage {
             id: id.to_owned(),
             timestamp,
-        })
+            replay: ReplayStatus::NotChecked,
+        };
+        Ok((message, now))
     }
 
     /// The `svix-signature` value for a message: `v1,` + base64 of
@@ -423,6 +523,16 @@ impl Webhook {
         ctx.update(body);
         STANDARD.encode(ctx.sign())
     }
+}
+
+/// The first 8 bytes of SHA-256 over the key, as 16 lowercase hex digits.
+fn namespace(key: &[u8]) -> String {
+    digest::digest(&digest::SHA256, key)
+        .as_ref()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn duration_secs(d: Duration) -> i64 {
@@ -485,6 +595,7 @@ fn v1_signatures(header: &str) -> impl Iterator<Item = &[u8]> {
 mod tests {
     use super::*;
     use crate::clock::FixedClock;
+    use futures_util::FutureExt as _;
     use http::{HeaderMap, HeaderValue};
 
     const SECRET: &str = "whsec_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcY";
@@ -510,18 +621,81 @@ mod tests {
         headers("msg_test", "1700000000", KNOWN)
     }
 
+    /// The async paths, driven by one poll: without a store, or with the in-memory one, nothing
+    /// awaits.
+    trait VerifyNow {
+        fn verify_now(&self, headers: &HeaderMap, body: &[u8]) -> Result<WebhookEvent, WebhookError>;
+        fn verify_message_now(
+            &self,
+            headers: &HeaderMap,
+            body: &[u8],
+        ) -> Result<VerifiedMessage, WebhookError>;
+    }
+
+    impl VerifyNow for Webhook {
+        fn verify_now(&self, headers: &HeaderMap, body: &[u8]) -> Result<WebhookEvent, WebhookError> {
+            self.verify(headers, body)
+                .now_or_never()
+                .expect("nothing awaits without a network store")
+        }
+
+        fn verify_message_now(
+            &self,
+            headers: &HeaderMap,
+            body: &[u8],
+        ) -> Result<VerifiedMessage, WebhookError> {
+            self.verify_message(headers, body)
+                .now_or_never()
+                .expect("nothing awaits without a network store")
+        }
+    }
+
+    /// A store that always fails, and counts its calls.
+    #[derive(Debug, Default)]
+    struct Down(std::sync::atomic::AtomicUsize);
+
+    impl ReplayStore for Down {
+        fn check<'a>(&'a self, _message: ReplayMessage<'a>) -> ReplayFuture<'a> {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Box::pin(std::future::ready(Err(ReplayStoreError::Unreachable)))
+        }
+    }
+
+    /// What a store was handed: namespace, id, timestamp, now, tolerance.
+    type Seen = (String, String, i64, i64, Duration);
+
+    /// Records what the verifier hands the store.
+    #[derive(Debug, Default)]
+    struct Recording(std::sync::Mutex<Vec<Seen>>);
+
+    impl ReplayStore for Recording {
+        fn check<'a>(&'a self, m: ReplayMessage<'a>) -> ReplayFuture<'a> {
+            if let Ok(mut seen) = self.0.lock() {
+                seen.push((
+                    m.namespace.to_owned(),
+                    m.id.to_owned(),
+                    m.timestamp_s,
+                    m.now_s,
+                    m.tolerance,
+                ));
+            }
+            Box::pin(std::future::ready(Ok(ReplayCheck::FirstSeen)))
+        }
+    }
+
     #[test]
     fn known_answer() {
         let wh = at(T);
         assert_eq!(wh.sign("msg_test", T, BODY), KNOWN);
-        let event = wh.verify(&known_headers(), BODY).unwrap();
+        let event = wh.verify_now(&known_headers(), BODY).unwrap();
         assert_eq!(event.event_type, EventType::UserCreated);
         let msg = wh.verify_signature(&known_headers(), BODY).unwrap();
         assert_eq!(
             msg,
             VerifiedMessage {
                 id: "msg_test".to_owned(),
-                timestamp: T
+                timestamp: T,
+                replay: ReplayStatus::NotChecked,
             }
         );
         // The prefix is optional.
@@ -538,16 +712,16 @@ mod tests {
     fn tampered_body_id_or_timestamp_is_refused() {
         let wh = at(T);
         let err = wh
-            .verify(&known_headers(), br#"{"type":"user.deleted"}"#)
+            .verify_now(&known_headers(), br#"{"type":"user.deleted"}"#)
             .unwrap_err();
         assert_eq!(err, WebhookError::NoMatchingSignature);
         assert_eq!(err.reason(), "webhook-no-matching-signature");
         let err = wh
-            .verify(&headers("msg_other", "1700000000", KNOWN), BODY)
+            .verify_now(&headers("msg_other", "1700000000", KNOWN), BODY)
             .unwrap_err();
         assert_eq!(err, WebhookError::NoMatchingSignature);
         let err = wh
-            .verify(&headers("msg_test", "1700000001", KNOWN), BODY)
+            .verify_now(&headers("msg_test", "1700000001", KNOWN), BODY)
             .unwrap_err();
         assert_eq!(err, WebhookError::NoMatchingSignature);
     }
@@ -558,7 +732,7 @@ mod tests {
             .unwrap()
             .clock(FixedClock::new(u64::try_from(T).unwrap() * 1000));
         assert_eq!(
-            other.verify(&known_headers(), BODY).unwrap_err(),
+            other.verify_now(&known_headers(), BODY).unwrap_err(),
             WebhookError::NoMatchingSignature
         );
     }
@@ -566,9 +740,9 @@ mod tests {
     #[test]
     fn tolerance_boundaries() {
         // Exactly ±5 minutes is accepted; one second more is not.
-        assert!(at(T + 300).verify(&known_headers(), BODY).is_ok());
-        assert!(at(T - 300).verify(&known_headers(), BODY).is_ok());
-        let old = at(T + 301).verify(&known_headers(), BODY).unwrap_err();
+        assert!(at(T + 300).verify_now(&known_headers(), BODY).is_ok());
+        assert!(at(T - 300).verify_now(&known_headers(), BODY).is_ok());
+        let old = at(T + 301).verify_now(&known_headers(), BODY).unwrap_err();
         assert_eq!(
             old,
             WebhookError::TimestampTooOld {
@@ -577,7 +751,7 @@ mod tests {
             }
         );
         assert_eq!(old.reason(), "webhook-timestamp-too-old");
-        let new = at(T - 301).verify(&known_headers(), BODY).unwrap_err();
+        let new = at(T - 301).verify_now(&known_headers(), BODY).unwrap_err();
         assert_eq!(
             new,
             WebhookError::TimestampTooNew {
@@ -591,23 +765,23 @@ mod tests {
         let strict = at(T).tolerance(Duration::from_secs(10));
         assert_eq!(strict.timestamp_tolerance(), Duration::from_secs(10));
         let strict = strict.clock(FixedClock::new(u64::try_from(T + 10).unwrap() * 1000 + 999));
-        assert!(strict.verify(&known_headers(), BODY).is_ok());
+        assert!(strict.verify_now(&known_headers(), BODY).is_ok());
         let strict = strict.clock(FixedClock::new(u64::try_from(T + 11).unwrap() * 1000));
         assert!(matches!(
-            strict.verify(&known_headers(), BODY),
+            strict.verify_now(&known_headers(), BODY),
             Err(WebhookError::TimestampTooOld { .. })
         ));
         // Extreme values saturate instead of overflowing.
         let huge = at(T).tolerance(Duration::MAX);
-        assert!(huge.verify(&known_headers(), BODY).is_ok());
+        assert!(huge.verify_now(&known_headers(), BODY).is_ok());
         let far = i64::MAX.to_string();
         let sig = at(T).sign("msg_test", i64::MAX, BODY);
         assert!(matches!(
-            at(T).verify(&headers("msg_test", &far, &sig), BODY),
+            at(T).verify_now(&headers("msg_test", &far, &sig), BODY),
             Err(WebhookError::TimestampTooNew { .. })
         ));
-        assert!(huge.verify(&headers("msg_test", &far, &sig), BODY).is_ok());
-        let epoch = at(0).verify(&known_headers(), BODY).unwrap_err();
+        assert!(huge.verify_now(&headers("msg_test", &far, &sig), BODY).is_ok());
+        let epoch = at(0).verify_now(&known_headers(), BODY).unwrap_err();
         assert!(matches!(epoch, WebhookError::TimestampTooNew { .. }));
     }
 
@@ -623,7 +797,8 @@ mod tests {
             format!("v1,wrong  v1,{good}"),
         ] {
             assert!(
-                wh.verify(&headers("msg_test", "1700000000", &sig), BODY).is_ok(),
+                wh.verify_now(&headers("msg_test", "1700000000", &sig), BODY)
+                    .is_ok(),
                 "{sig}"
             );
         }
@@ -646,7 +821,7 @@ mod tests {
             ",".to_owned(),
         ] {
             assert_eq!(
-                wh.verify(&headers("msg_test", "1700000000", &sig), BODY)
+                wh.verify_now(&headers("msg_test", "1700000000", &sig), BODY)
                     .unwrap_err(),
                 WebhookError::NoMatchingSignature,
                 "{sig}"
@@ -667,7 +842,7 @@ mod tests {
                     want.push(*name);
                 }
             }
-            let err = wh.verify(&h, BODY).unwrap_err();
+            let err = wh.verify_now(&h, BODY).unwrap_err();
             assert_eq!(err, WebhookError::MissingHeaders(want.clone()));
             assert_eq!(err.reason(), "webhook-headers-missing");
             assert_eq!(
@@ -680,15 +855,17 @@ mod tests {
     #[test]
     fn whitespace_only_headers_count_as_missing_and_values_are_trimmed() {
         let wh = at(T);
-        let err = wh.verify(&headers(" ", "\t", "  "), BODY).unwrap_err();
+        let err = wh.verify_now(&headers(" ", "\t", "  "), BODY).unwrap_err();
         assert_eq!(
             err,
             WebhookError::MissingHeaders(vec!["svix-id", "svix-timestamp", "svix-signature"])
         );
-        let err = wh.verify(&headers("", "1700000000", KNOWN), BODY).unwrap_err();
+        let err = wh
+            .verify_now(&headers("", "1700000000", KNOWN), BODY)
+            .unwrap_err();
         assert_eq!(err, WebhookError::MissingHeaders(vec!["svix-id"]));
         let padded = headers(" msg_test ", " 1700000000\t", &format!(" {KNOWN} "));
-        assert!(wh.verify(&padded, BODY).is_ok());
+        assert!(wh.verify_now(&padded, BODY).is_ok());
     }
 
     #[test]
@@ -698,26 +875,26 @@ mod tests {
         h.insert("webhook-id", HeaderValue::from_static("msg_test"));
         h.insert("webhook-timestamp", HeaderValue::from_static("1700000000"));
         h.insert("webhook-signature", HeaderValue::from_static(KNOWN));
-        assert!(wh.verify(&h, BODY).is_ok());
+        assert!(wh.verify_now(&h, BODY).is_ok());
 
         // Mixed families, per header.
         let mut mixed = HeaderMap::new();
         mixed.insert("svix-id", HeaderValue::from_static("msg_test"));
         mixed.insert("webhook-timestamp", HeaderValue::from_static("1700000000"));
         mixed.insert("svix-signature", HeaderValue::from_static(KNOWN));
-        assert!(wh.verify(&mixed, BODY).is_ok());
+        assert!(wh.verify_now(&mixed, BODY).is_ok());
 
         // svix-* wins when both are present; a blank svix-* falls back to webhook-*.
         let mut both = known_headers();
         both.insert("webhook-id", HeaderValue::from_static("msg_other"));
-        assert!(wh.verify(&both, BODY).is_ok());
+        assert!(wh.verify_now(&both, BODY).is_ok());
         let mut blank = h.clone();
         blank.insert("svix-id", HeaderValue::from_static(" "));
-        assert!(wh.verify(&blank, BODY).is_ok());
+        assert!(wh.verify_now(&blank, BODY).is_ok());
         let mut svix_wrong = h;
         svix_wrong.insert("svix-id", HeaderValue::from_static("msg_other"));
         assert_eq!(
-            wh.verify(&svix_wrong, BODY).unwrap_err(),
+            wh.verify_now(&svix_wrong, BODY).unwrap_err(),
             WebhookError::NoMatchingSignature
         );
     }
@@ -727,7 +904,7 @@ mod tests {
         let wh = at(T);
         let mut h = known_headers();
         h.insert("svix-id", HeaderValue::from_bytes(b"msg_\xff").unwrap());
-        let err = wh.verify(&h, BODY).unwrap_err();
+        let err = wh.verify_now(&h, BODY).unwrap_err();
         assert_eq!(err, WebhookError::InvalidHeader("svix-id"));
         assert_eq!(err.reason(), "webhook-header-invalid");
     }
@@ -740,7 +917,7 @@ mod tests {
         let h = headers("msg_bin", "1700000000", &sig);
         assert_eq!(wh.verify_signature(&h, &body).unwrap().id, "msg_bin");
         assert!(matches!(
-            wh.verify(&h, &body),
+            wh.verify_now(&h, &body),
             Err(WebhookError::InvalidPayload(PayloadError::NotJson { .. }))
         ));
     }
@@ -750,7 +927,7 @@ mod tests {
         let wh = at(T);
         let h = headers("msg_empty", "1700000000", &wh.sign("msg_empty", T, b""));
         assert!(wh.verify_signature(&h, b"").is_ok());
-        let err = wh.verify(&h, b"").unwrap_err();
+        let err = wh.verify_now(&h, b"").unwrap_err();
         assert!(matches!(
             err,
             WebhookError::InvalidPayload(PayloadError::NotJson { .. })
@@ -763,9 +940,9 @@ mod tests {
     fn body_size_cap_is_checked_first() {
         let wh = at(T).max_body_len(BODY.len());
         assert_eq!(wh.body_limit(), BODY.len());
-        assert!(wh.verify(&known_headers(), BODY).is_ok());
+        assert!(wh.verify_now(&known_headers(), BODY).is_ok());
         let big = [b' '; 24];
-        let err = wh.verify(&HeaderMap::new(), &big).unwrap_err();
+        let err = wh.verify_now(&HeaderMap::new(), &big).unwrap_err();
         assert_eq!(err, WebhookError::BodyTooLarge { len: 24, limit: 23 });
         assert_eq!(err.reason(), "webhook-body-too-large");
         assert_eq!(at(T).body_limit(), DEFAULT_WEBHOOK_MAX_BODY_LEN);
@@ -780,28 +957,120 @@ mod tests {
     fn replayed_id_is_refused_only_after_the_signature() {
         let store = Arc::new(InMemoryReplayStore::new(100));
         let wh = at(T).replay_store(store.clone());
-        assert!(wh.verify(&known_headers(), BODY).is_ok());
-        let err = wh.verify(&known_headers(), BODY).unwrap_err();
+        assert!(wh.verify_now(&known_headers(), BODY).is_ok());
+        let err = wh.verify_now(&known_headers(), BODY).unwrap_err();
         assert_eq!(err, WebhookError::Replayed);
         assert_eq!(err.reason(), "webhook-replayed");
         // Clones share the store.
         assert_eq!(
-            wh.clone().verify(&known_headers(), BODY).unwrap_err(),
+            wh.clone().verify_now(&known_headers(), BODY).unwrap_err(),
             WebhookError::Replayed
         );
         // A different id passes.
         let sig = wh.sign("msg_2", T, BODY);
-        assert!(wh.verify(&headers("msg_2", "1700000000", &sig), BODY).is_ok());
+        assert!(wh.verify_now(&headers("msg_2", "1700000000", &sig), BODY).is_ok());
         // A forged message with a fresh id is refused for its signature and is not remembered.
         let forged = headers("msg_3", "1700000000", KNOWN);
         assert_eq!(
-            wh.verify(&forged, BODY).unwrap_err(),
+            wh.verify_now(&forged, BODY).unwrap_err(),
             WebhookError::NoMatchingSignature
         );
         assert_eq!(store.len(), 2);
         // Without a store, replays pass (the tolerance is the only bound).
-        assert!(at(T).verify(&known_headers(), BODY).is_ok());
-        assert!(at(T).verify(&known_headers(), BODY).is_ok());
+        assert!(at(T).verify_now(&known_headers(), BODY).is_ok());
+        assert!(at(T).verify_now(&known_headers(), BODY).is_ok());
+        // verify_signature never consults the store, and says so.
+        let msg = wh.verify_signature(&known_headers(), BODY).unwrap();
+        assert_eq!(msg.replay, ReplayStatus::NotChecked);
+        assert_eq!(store.len(), 2);
+        let sig = wh.sign("msg_4", T, BODY);
+        let msg = wh
+            .verify_message_now(&headers("msg_4", "1700000000", &sig), BODY)
+            .unwrap();
+        assert_eq!(msg.replay, ReplayStatus::FirstSeen);
+    }
+
+    #[test]
+    fn a_failing_store_refuses_by_default_and_accepts_only_when_asked() {
+        let down = Arc::new(Down::default());
+        let wh = at(T).replay_store(down.clone());
+        let err = wh.verify_now(&known_headers(), BODY).unwrap_err();
+        assert_eq!(
+            err,
+            WebhookError::ReplayStoreUnavailable(ReplayStoreError::Unreachable)
+        );
+        assert_eq!(err.reason(), "webhook-replay-store-unavailable");
+        assert_eq!(err.to_string(), "webhook replay store is unavailable");
+        let source = std::error::Error::source(&err).map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some("replay store cannot be reached"));
+        // A forged message never reaches the store.
+        let forged = headers("msg_forged", "1700000000", "v1,AAAA");
+        assert_eq!(
+            wh.verify_now(&forged, BODY).unwrap_err(),
+            WebhookError::NoMatchingSignature
+        );
+        assert_eq!(down.0.load(std::sync::atomic::Ordering::SeqCst), 1);
+
+        let lenient = wh.on_replay_store_failure(ReplayStoreFailure::AcceptWithWarning);
+        let msg = lenient.verify_message_now(&known_headers(), BODY).unwrap();
+        assert_eq!(
+            msg.replay,
+            ReplayStatus::StoreFailed(ReplayStoreError::Unreachable)
+        );
+        assert_eq!(
+            lenient.verify_now(&known_headers(), BODY).unwrap().event_type,
+            EventType::UserCreated
+        );
+        assert!(format!("{lenient:?}").contains("AcceptWithWarning"));
+    }
+
+    #[test]
+    fn the_store_is_given_the_namespace_id_timestamps_and_tolerance() {
+        let recording = Arc::new(Recording::default());
+        let wh = at(T + 7)
+            .tolerance(Duration::from_secs(60))
+            .replay_store(recording.clone());
+        assert!(wh.verify_now(&known_headers(), BODY).is_ok());
+        let seen = recording.0.lock().unwrap().clone();
+        assert_eq!(
+            seen,
+            vec![(
+                wh.replay_namespace().to_owned(),
+                "msg_test".to_owned(),
+                T,
+                T + 7,
+                Duration::from_secs(60)
+            )]
+        );
+    }
+
+    #[test]
+    fn the_namespace_is_a_short_digest_of_the_key_never_the_secret() {
+        let wh = at(T);
+        let ns = wh.replay_namespace();
+        assert_eq!(ns.len(), 16);
+        assert!(
+            ns.bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()),
+            "{ns}"
+        );
+        // SHA-256 of the bytes 1..=24, the key of SECRET.
+        assert_eq!(ns, "91a306446e73d07e");
+        assert!(!"AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcY".contains(ns));
+        // Clones and the same secret share it; another secret does not.
+        assert_eq!(wh.clone().replay_namespace(), ns);
+        assert_eq!(Webhook::new(SECRET).unwrap().replay_namespace(), ns);
+        let other = Webhook::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
+        assert_ne!(other.replay_namespace(), ns);
+    }
+
+    #[test]
+    fn the_async_paths_are_send() {
+        fn send<T: Send>(_: &T) {}
+        let wh = at(T);
+        let h = known_headers();
+        send(&wh.verify(&h, BODY));
+        send(&wh.verify_message(&h, BODY));
     }
 
     #[test]
@@ -817,13 +1086,13 @@ mod tests {
             "１７００００００００",
             "99999999999999999999",
         ] {
-            let err = wh.verify(&headers("msg_test", ts, KNOWN), BODY).unwrap_err();
+            let err = wh.verify_now(&headers("msg_test", ts, KNOWN), BODY).unwrap_err();
             assert_eq!(err, WebhookError::InvalidTimestamp, "{ts}");
             assert_eq!(err.reason(), "webhook-timestamp-invalid");
         }
         // Leading zeros are the same integer, and the parsed integer is what is signed.
         assert!(
-            wh.verify(&headers("msg_test", "01700000000", KNOWN), BODY)
+            wh.verify_now(&headers("msg_test", "01700000000", KNOWN), BODY)
                 .is_ok()
         );
     }
@@ -865,7 +1134,7 @@ mod tests {
             .build()
             .unwrap();
         let wh = Webhook::from_config(&config).unwrap();
-        assert!(wh.verify(&known_headers(), BODY).is_ok());
+        assert!(wh.verify_now(&known_headers(), BODY).is_ok());
 
         let none = ClerkConfig::builder()
             .secret_key("sk_test_unused")
@@ -904,6 +1173,7 @@ mod tests {
             WebhookError::NoMatchingSignature,
             WebhookError::BodyTooLarge { len: 2, limit: 1 },
             WebhookError::Replayed,
+            WebhookError::ReplayStoreUnavailable(ReplayStoreError::Timeout(Duration::from_millis(500))),
             WebhookError::InvalidPayload(PayloadError::MissingType),
         ];
         for err in &errors {
@@ -937,6 +1207,10 @@ mod tests {
                 "webhook-body-too-large",
             ),
             (WebhookError::Replayed, "webhook-replayed"),
+            (
+                WebhookError::ReplayStoreUnavailable(ReplayStoreError::Unreachable),
+                "webhook-replay-store-unavailable",
+            ),
             (
                 WebhookError::InvalidPayload(PayloadError::NotAnObject),
                 "webhook-payload-invalid",

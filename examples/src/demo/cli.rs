@@ -32,7 +32,9 @@ and prints curl commands with tokens signed by it.
 Routes (GET): /public, /me, /admin (org:admin), /machine (m2m), /either (session or m2m).
 Webhooks: POST /webhooks/clerk verifies Clerk's signed webhooks and refuses replays. It is on
 when CLERK_WEBHOOK_SIGNING_SECRET (whsec_...) is set; local mode generates a secret and prints
-a signed sample instead.
+a signed sample instead (signed with CLERK_WEBHOOK_SIGNING_SECRET when it is set, so that
+several instances verify the same sample). REDIS_URL (redis://host:port) keeps the ids of the
+webhooks already received in that Redis, shared by every instance using it, instead of in memory.
 Logging: RUST_LOG (default: info,clerk_sdk=debug).
 ";
 
@@ -110,7 +112,7 @@ impl Mode {
     /// [`Mode::Configured`] from [`Clerk::from_env`] and [`Webhook::from_env`] (with a
     /// replay store; none when `CLERK_WEBHOOK_SIGNING_SECRET` is unset) when the environment
     /// holds a key (see [`clerk_env_present`]), else [`Mode::Local`] with a fresh key pair and
-    /// webhook secret for a server on `addr`.
+    /// webhook secret (`CLERK_WEBHOOK_SIGNING_SECRET` when it is set) for a server on `addr`.
     ///
     /// # Errors
     /// [`DemoError::Config`] when the Clerk settings are refused; [`DemoError::Webhook`] when
@@ -127,7 +129,12 @@ impl Mode {
             Ok(Mode::Configured { clerk, webhook })
         } else {
             let keys = TestKeys::generate()?;
-            Ok(Mode::Local(Box::new(LocalMode::new(&keys, addr)?)))
+            let secret = match std::env::var(env::WEBHOOK_SIGNING_SECRET) {
+                Ok(secret) if !secret.trim().is_empty() => Some(secret),
+                _ => None,
+            };
+            let local = LocalMode::with_webhook_secret(&keys, addr, secret.as_deref())?;
+            Ok(Mode::Local(Box::new(local)))
         }
     }
 

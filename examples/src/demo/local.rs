@@ -157,6 +157,8 @@ impl DemoCommand {
 pub struct LocalMode {
     clerk: Clerk,
     webhook: Webhook,
+    /// The webhook secret came from `CLERK_WEBHOOK_SIGNING_SECRET` instead of being generated.
+    given_webhook_secret: bool,
     base_url: String,
     authorized_party: String,
     tokens: Vec<DemoToken>,
@@ -178,6 +180,20 @@ impl LocalMode {
     /// refused (neither happens with keys from [`TestKeys::generate`]), [`DemoError::Random`]
     /// if the system's random source fails.
     pub fn new(keys: &TestKeys, addr: SocketAddr) -> Result<Self, DemoError> {
+        Self::with_webhook_secret(keys, addr, None)
+    }
+
+    /// [`LocalMode::new`], with the webhook signing secret `secret` instead of a generated one
+    /// when given (`CLERK_WEBHOOK_SIGNING_SECRET` in local mode), so that several demo
+    /// instances verify, and print, the same signed webhook.
+    ///
+    /// # Errors
+    /// As [`LocalMode::new`], and [`DemoError::Webhook`] for a malformed `secret`.
+    pub fn with_webhook_secret(
+        keys: &TestKeys,
+        addr: SocketAddr,
+        secret: Option<&str>,
+    ) -> Result<Self, DemoError> {
         let authorized_party = format!("http://localhost:{}", addr.port());
         let base_url = format!("http://{addr}");
         let clerk = Clerk::new(
@@ -228,7 +244,11 @@ impl LocalMode {
                     .sign()?,
             },
         ];
-        let secret = generate_webhook_secret()?;
+        let given_webhook_secret = secret.is_some();
+        let secret = match secret {
+            Some(secret) => secret.to_owned(),
+            None => generate_webhook_secret()?,
+        };
         let webhook = with_replay_store(Webhook::new(&secret)?);
         let now_s = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -243,6 +263,7 @@ impl LocalMode {
         Ok(LocalMode {
             clerk,
             webhook,
+            given_webhook_secret,
             base_url,
             authorized_party,
             tokens,
@@ -296,9 +317,11 @@ impl LocalMode {
             "  token lifetime:         {} minutes (restart the demo for fresh tokens)\n",
             TOKEN_LIFETIME.as_secs() / 60
         ));
-        out.push_str(
-            "  webhook secret:         generated for this run and not shown (POST /webhooks/clerk)\n\n",
-        );
+        out.push_str(if self.given_webhook_secret {
+            "  webhook secret:         CLERK_WEBHOOK_SIGNING_SECRET, not shown (POST /webhooks/clerk)\n\n"
+        } else {
+            "  webhook secret:         generated for this run and not shown (POST /webhooks/clerk)\n\n"
+        });
         out.push_str("1. Paste these into another shell:\n\n");
         for token in &self.tokens {
             out.push_str(&format!("# {}\n{}\n", token.description, token.export_line()));

@@ -25,10 +25,12 @@
 //! with `WWW-Authenticate`, `x-clerk-auth-*` headers and a `{"error", "reason", "message"}`
 //! body. The webhook route exists when a signing secret is available
 //! (`CLERK_WEBHOOK_SIGNING_SECRET`, or one generated in local mode) and refuses with
-//! `ClerkWebhook`'s rejection: 400, 401 or 413 with the same body and no headers.
+//! `ClerkWebhook`'s rejection: 400, 401, 413, or 503 when the replay store (Redis with
+//! `REDIS_URL`, see [`ReplayChoice`]) cannot answer, with the same body and no headers.
 
 mod cli;
 mod local;
+mod replay;
 mod routes;
 
 pub use cli::{Cli, DEFAULT_PORT, Mode, USAGE, clerk_env_present};
@@ -36,6 +38,7 @@ pub use local::{
     DemoCommand, DemoToken, LocalMode, TOKEN_LIFETIME, WEBHOOK_BODY, WEBHOOK_MESSAGE_ID,
     WRONG_AUTHORIZED_PARTY,
 };
+pub use replay::{REDIS_URL, ReplayChoice};
 pub use routes::{
     ADMIN_ROLE, AppState, WEBHOOK_PATH, WEBHOOK_REPLAY_CAPACITY, app, router, with_replay_store,
 };
@@ -48,11 +51,12 @@ use std::net::{Ipv4Addr, SocketAddr};
 use tokio::net::TcpListener;
 
 /// The whole demo: listens on `127.0.0.1:<port>`, picks the [`Mode`] from the environment,
+/// the webhook route's replay store too ([`ReplayChoice::from_env`]: Redis with `REDIS_URL`),
 /// writes its banner to `out`, and serves until `shutdown` resolves.
 ///
 /// # Errors
-/// [`DemoError::Listen`] when the port cannot be bound, the [`Mode::from_env`] errors, and
-/// [`DemoError::Io`] when the server fails.
+/// [`DemoError::Listen`] when the port cannot be bound, the [`Mode::from_env`] and
+/// [`ReplayChoice::from_env`] errors, and [`DemoError::Io`] when the server fails.
 pub async fn run(
     port: u16,
     out: &mut (dyn Write + Send),
@@ -64,8 +68,18 @@ pub async fn run(
         .map_err(|e| DemoError::Listen(addr, e))?;
     let addr = listener.local_addr()?;
     let mode = Mode::from_env(addr)?;
+    let (webhook, replay) = match mode.webhook() {
+        Some(webhook) => {
+            let replay = ReplayChoice::from_env().await?;
+            (Some(replay.apply(webhook.clone())), Some(replay))
+        }
+        None => (None, None),
+    };
     // The banner is a convenience: a closed stdout must not stop the server.
     let _ = out.write_all(mode.banner(&format!("http://{addr}")).as_bytes());
+    if let Some(replay) = &replay {
+        let _ = out.write_all(format!("\n{}", replay.banner_line()).as_bytes());
+    }
     let _ = out.flush();
     tracing::info!(
         %addr,
@@ -73,12 +87,7 @@ pub async fn run(
         webhooks = mode.webhook().is_some(),
         "demo listening"
     );
-    serve(
-        listener,
-        app(mode.clerk().clone(), mode.webhook().cloned()),
-        shutdown,
-    )
-    .await?;
+    serve(listener, app(mode.clerk().clone(), webhook), shutdown).await?;
     tracing::info!("demo stopped");
     Ok(())
 }
@@ -111,6 +120,8 @@ pub enum DemoError {
     Webhook(clerk_sdk::webhook::WebhookError),
     /// The system's random source failed (local mode's webhook secret).
     Random,
+    /// `REDIS_URL` was refused, or the Redis server there did not answer.
+    ReplayStore(clerk_sdk::webhook::ReplayStoreError),
     /// The listener could not be bound to this address.
     Listen(SocketAddr, std::io::Error),
     /// The server failed.
@@ -131,6 +142,11 @@ impl fmt::Display for DemoError {
             DemoError::Random => {
                 f.write_str("local mode could not generate its webhook secret: no randomness")
             }
+            DemoError::ReplayStore(e) => write!(
+                f,
+                "the webhook replay store (REDIS_URL) cannot be used: {e} (reason: {})",
+                e.reason()
+            ),
             DemoError::Listen(addr, e) => write!(f, "cannot listen on {addr}: {e}"),
             DemoError::Io(e) => write!(f, "{e}"),
         }
@@ -144,6 +160,7 @@ impl std::error::Error for DemoError {
             DemoError::Config(e) => Some(e),
             DemoError::TestKit(e) => Some(e),
             DemoError::Webhook(e) => Some(e),
+            DemoError::ReplayStore(e) => Some(e),
             DemoError::Listen(_, e) | DemoError::Io(e) => Some(e),
         }
     }

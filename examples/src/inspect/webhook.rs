@@ -24,7 +24,13 @@ pub(super) fn run(args: &WebhookArgs, stdout: &mut dyn Write) -> Result<(), Erro
         webhook = webhook.clock(FixedClock::new(ms));
     }
     let body = body(&args.body, webhook.body_limit())?;
-    output::write(stdout, &output::webhook(&webhook.verify(&args.headers, &body)))
+    // No replay store here (one delivery, checked offline), so nothing awaits the network; the
+    // async path is still the one a server runs.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| Error::Internal(format!("cannot start the async runtime: {e}")))?;
+    let result = runtime.block_on(webhook.verify(&args.headers, &body));
+    output::write(stdout, &output::webhook(&result))
 }
 
 /// A secret that cannot be used: its message and reason, and where it came from; never the

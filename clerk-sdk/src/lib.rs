@@ -42,6 +42,11 @@
 //!   the config (its signing secret) and the clock. Each error type lives with the code that raises it,
 //!   and every refusal reason knows its [`auth::ReasonClass`], so no decision compares strings.
 
+#[cfg(feature = "actix")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
+pub mod actix;
+#[cfg(any(feature = "axum", feature = "actix"))]
+mod adapter;
 mod authorization;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
@@ -56,6 +61,8 @@ mod jwt_key;
 mod key_source;
 pub mod keys;
 mod machine;
+#[cfg(any(feature = "axum", feature = "actix"))]
+mod rejection;
 
 mod publishable_key;
 mod reason;

@@ -107,7 +107,7 @@ impl IntoResponse for WebhookRejection {
                 }
             }
         };
-        let body = super::rejection::json_body(error, self.error.reason(), &self.error.to_string());
+        let body = crate::rejection::json_body(error, self.error.reason(), &self.error.to_string());
         let mut response = (status, body).into_response();
         response
             .headers_mut()

@@ -89,14 +89,14 @@ fn registered_clerk(request: &HttpRequest) -> Result<Clerk, ClerkRejection> {
 async fn any_outcome(request: &HttpRequest) -> Result<Arc<RequestState>, ClerkRejection> {
     let accepts = stored_accepts(request);
     // A stored outcome decided under its own token types needs no Clerk to be read.
-    if let Some(accepts) = &accepts {
-        if let Some(state) = request
+    let stored = accepts.as_ref().and_then(|accepts| {
+        request
             .extensions()
             .get::<crate::adapter::Verified>()
             .and_then(|verified| crate::adapter::reuse(verified, accepts))
-        {
-            return Ok(state);
-        }
+    });
+    if let Some(state) = stored {
+        return Ok(state);
     }
     let clerk = registered_clerk(request)?;
     let accepts = accepts.unwrap_or_else(|| clerk.config().accepts().clone());

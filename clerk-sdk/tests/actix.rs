@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 
 use actix_web::{App, HttpServer, web};
 use clerk_sdk::testing::{MachineTokenSpec, MockClerkApi};
-use clerk_sdk::{AcceptsToken, Clerk, TokenType};
+use clerk_sdk::{AcceptsToken, Clerk, Has, TokenType, auth::Requirement};
 use common::{APP, keys};
 
 const SECRET: &str = "sk_test_actix_secret";
@@ -81,14 +81,34 @@ fn credentials() -> Vec<(&'static str, Option<String>)> {
     ]
 }
 
-const PATHS: [&str; 4] = ["/public", "/two", "/maybe", "/machine"];
+const PATHS: [&str; 6] = [
+    "/public",
+    "/two",
+    "/maybe",
+    "/machine",
+    "/admin",
+    "/admins-or-machines",
+];
+
+fn admin_requirement() -> Requirement {
+    Requirement::new().has(Has::role("org:admin"))
+}
+
+fn admins_or_machines() -> Requirement {
+    Requirement::new()
+        .accepts(AcceptsToken::Many(vec![
+            TokenType::SessionToken,
+            TokenType::M2mToken,
+        ]))
+        .any_of([Has::role("org:admin"), Has::role("org:billing")])
+}
 
 mod axum_app {
     use axum::Router;
     use axum::extract::FromRef;
     use axum::routing::get;
     use clerk_sdk::Clerk;
-    use clerk_sdk::axum::{ClerkAuth, ClerkLayer, ClerkMachine, ClerkSession};
+    use clerk_sdk::axum::{ClerkAuth, ClerkLayer, ClerkMachine, ClerkSession, RequireLayer};
 
     #[derive(Clone, FromRef)]
     struct State {
@@ -118,6 +138,16 @@ mod axum_app {
             .route(
                 "/machine",
                 get(|ClerkMachine(m): ClerkMachine| async move { m.subject().to_owned() }),
+            )
+            .route(
+                "/admin",
+                get(|| async { "admin" })
+                    .route_layer(RequireLayer::new(clerk.clone(), super::admin_requirement())),
+            )
+            .route(
+                "/admins-or-machines",
+                get(|| async { "ok" })
+                    .route_layer(RequireLayer::new(clerk.clone(), super::admins_or_machines())),
             );
         let router = if layer {
             router.layer(ClerkLayer::new(clerk.clone()))
@@ -130,7 +160,8 @@ mod axum_app {
 
 mod actix_app {
     use actix_web::web;
-    use clerk_sdk::actix::{ClerkAuth, ClerkMachine, ClerkSession, Maybe};
+    use clerk_sdk::Clerk;
+    use clerk_sdk::actix::{ClerkAuth, ClerkGuard, ClerkMachine, ClerkSession, Maybe};
 
     async fn two(ClerkAuth(state): ClerkAuth, ClerkSession(session): ClerkSession) -> String {
         format!("{} {}", state.status(), session.user_id())
@@ -147,12 +178,24 @@ mod actix_app {
         m.subject().to_owned()
     }
 
-    pub(super) fn routes(config: &mut web::ServiceConfig) {
-        config
-            .route("/public", web::get().to(|| async { "public" }))
-            .route("/two", web::get().to(two))
-            .route("/maybe", web::get().to(maybe))
-            .route("/machine", web::get().to(machine));
+    pub(super) fn routes(clerk: Clerk) -> impl FnOnce(&mut web::ServiceConfig) {
+        move |config| {
+            config
+                .route("/public", web::get().to(|| async { "public" }))
+                .route("/two", web::get().to(two))
+                .route("/maybe", web::get().to(maybe))
+                .route("/machine", web::get().to(machine))
+                .service(
+                    web::resource("/admin")
+                        .wrap(ClerkGuard::new(clerk.clone(), super::admin_requirement()))
+                        .route(web::get().to(|| async { "admin" })),
+                )
+                .service(
+                    web::resource("/admins-or-machines")
+                        .wrap(ClerkGuard::new(clerk, super::admins_or_machines()))
+                        .route(web::get().to(|| async { "ok" })),
+                );
+        }
     }
 }
 
@@ -178,7 +221,7 @@ fn serve_actix(clerk: Clerk, middleware: bool, register: bool) -> SocketAddr {
             middleware,
             clerk_sdk::actix::ClerkMiddleware::new(clerk.clone()),
         ))
-        .configure(actix_app::routes)
+        .configure(actix_app::routes(clerk.clone()))
     })
     .workers(1)
     .disable_signals()
@@ -290,6 +333,65 @@ async fn the_matrix_decides_as_expected() {
         assert_eq!(answer.status, 200, "{name}");
     }
     assert_eq!(get(&client, actix, "/maybe", None).await.body, "anonymous");
+    // The guards.
+    let admin = |name: &'static str, path: &'static str| {
+        let token = by_name[name].clone();
+        let client = client.clone();
+        async move { get(&client, actix, path, token.as_deref()).await }
+    };
+    assert_eq!(admin("admin", "/admin").await.body, "admin");
+    let member = admin("member", "/admin").await;
+    assert_eq!(member.status, 403);
+    assert_eq!(member.headers["x-clerk-auth-status"], "signed-in");
+    assert!(member.headers["www-authenticate"].starts_with("Bearer error=\"insufficient_scope\""));
+    assert_eq!(admin("none", "/admin").await.status, 401);
+    assert_eq!(admin("admin", "/admins-or-machines").await.status, 200);
+    // "Org admins or billing, or any m2m caller": both halves, and a member is neither.
+    assert_eq!(admin("m2m jwt", "/admins-or-machines").await.status, 200);
+    assert_eq!(admin("member", "/admins-or-machines").await.status, 403);
+}
+
+#[actix_web::test]
+async fn guard_with_custom_rejection() {
+    use actix_web::HttpResponse;
+    use clerk_sdk::actix::{ClerkGuard, ClerkRejection};
+    let mock = mock().await;
+    let clerk = clerk(&mock);
+    let guard_clerk = clerk.clone();
+    let server = HttpServer::new(move || {
+        App::new().service(
+            web::resource("/admin")
+                .wrap(
+                    ClerkGuard::new(guard_clerk.clone(), admin_requirement()).with_rejection(
+                        |rejection: ClerkRejection| {
+                            HttpResponse::ImATeapot().body(format!("nope: {}", rejection.denial().reason()))
+                        },
+                    ),
+                )
+                .route(web::get().to(|| async { "admin" })),
+        )
+    })
+    .workers(1)
+    .disable_signals()
+    .bind(("127.0.0.1", 0))
+    .unwrap();
+    let addr = server.addrs()[0];
+    actix_web::rt::spawn(server.run());
+    let answer = get(&client(), addr, "/admin", Some(&by_name_member())).await;
+    assert_eq!(
+        (answer.status, answer.body.as_str()),
+        (418, "nope: insufficient-scope")
+    );
+    let before = clerk.authentications();
+    let admin = credentials()
+        .into_iter()
+        .find(|(name, _)| *name == "admin")
+        .and_then(|(_, token)| token);
+    assert_eq!(
+        get(&client(), addr, "/admin", admin.as_deref()).await.body,
+        "admin"
+    );
+    assert_eq!(clerk.authentications() - before, 1);
 }
 
 #[actix_web::test]

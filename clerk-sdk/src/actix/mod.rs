@@ -54,10 +54,12 @@
 //! ```
 
 mod extract;
+mod guard;
 mod middleware;
 mod rejection;
 
 pub use extract::{ClerkAuth, ClerkMachine, ClerkSession, Maybe};
+pub use guard::{ClerkGuard, ClerkGuardService};
 pub use middleware::{ClerkMiddleware, ClerkMiddlewareService};
 pub use rejection::ClerkRejection;
 

@@ -6,6 +6,7 @@ use http::header::{CONTENT_TYPE, WWW_AUTHENTICATE};
 use http::{HeaderName, HeaderValue, StatusCode};
 
 use crate::auth::{Denial, DenialKind};
+use crate::webhook::WebhookError;
 
 /// A framework-neutral response: what every adapter sends for a rejection.
 #[derive(Debug, Clone)]
@@ -93,6 +94,79 @@ pub(crate) fn answer(denial: &Denial) -> Answer {
         body: body_text(denial),
     }
 }
+
+/// The status of a refused webhook: 400, 401, 413, 500 or 503.
+pub(crate) fn webhook_status(error: &WebhookError) -> StatusCode {
+    match error {
+        WebhookError::ReplayStoreUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        WebhookError::TimestampTooOld { .. }
+        | WebhookError::TimestampTooNew { .. }
+        | WebhookError::NoMatchingSignature
+        | WebhookError::Replayed => StatusCode::UNAUTHORIZED,
+        WebhookError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        WebhookError::MissingSecret | WebhookError::InvalidSecret => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::BAD_REQUEST,
+    }
+}
+
+/// Status, headers and body for a refused webhook.
+pub(crate) fn webhook_answer(error: &WebhookError) -> Answer {
+    let status = webhook_status(error);
+    let code = match error {
+        WebhookError::ReplayStoreUnavailable(_) => "temporarily_unavailable",
+        _ if status == StatusCode::UNAUTHORIZED => "invalid_signature",
+        _ => "invalid_request",
+    };
+    Answer {
+        status,
+        headers: vec![(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        body: json_body(code, error.reason(), &error.to_string()),
+    }
+}
+
+/// Logs a refused webhook under `$target`: `warn` when the replay store failed (Clerk retries
+/// the delivery), `error` for an unusable secret, `debug` for the caller's faults.
+macro_rules! log_webhook_error {
+    ($target:literal, $error:expr) => {{
+        let error: &$crate::webhook::WebhookError = $error;
+        let status = $crate::rejection::webhook_status(error);
+        match error {
+            $crate::webhook::WebhookError::ReplayStoreUnavailable(cause) => ::tracing::warn!(
+                target: $target,
+                reason = error.reason(),
+                cause = cause.reason(),
+                "webhook refused: replay store unavailable (Clerk retries the delivery)"
+            ),
+            _ if status.is_server_error() => {
+                ::tracing::error!(target: $target, reason = error.reason(), "webhook refused: secret unusable")
+            }
+            _ => ::tracing::debug!(
+                target: $target,
+                reason = error.reason(),
+                status = status.as_u16(),
+                "webhook refused"
+            ),
+        }
+    }};
+}
+pub(crate) use log_webhook_error;
+
+/// Logs a message accepted although the replay store failed to answer.
+macro_rules! log_unchecked_replay {
+    ($target:literal, $message:expr) => {{
+        let message: &$crate::webhook::VerifiedMessage = $message;
+        if let $crate::webhook::ReplayStatus::StoreFailed(cause) = &message.replay {
+            ::tracing::warn!(
+                target: $target,
+                reason = "webhook-replay-store-unavailable",
+                cause = cause.reason(),
+                id = %message.id,
+                "webhook accepted WITHOUT a replay check: the replay store failed"
+            );
+        }
+    }};
+}
+pub(crate) use log_unchecked_replay;
 
 /// Logs a rejection under `$target` (a string literal: tracing needs it at compile time).
 /// Never logs the token; the detailed message of a server-side fault goes here only.

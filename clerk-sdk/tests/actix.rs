@@ -458,3 +458,149 @@ async fn keys_unavailable_is_503_even_for_maybe() {
         }
     }
 }
+
+mod webhooks {
+    use std::net::SocketAddr;
+
+    use actix_web::{App, HttpServer, web};
+    use clerk_sdk::webhook::{
+        ReplayFuture, ReplayMessage, ReplayStore, ReplayStoreError, ReplayStoreFailure, Webhook,
+    };
+
+    use super::{Answer, client};
+
+    const SECRET: &str = "whsec_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcY";
+
+    #[derive(Debug)]
+    struct Down;
+    impl ReplayStore for Down {
+        fn check<'a>(&'a self, _message: ReplayMessage<'a>) -> ReplayFuture<'a> {
+            Box::pin(async { Err(ReplayStoreError::Timeout(std::time::Duration::from_millis(500))) })
+        }
+    }
+
+    async fn serve_axum(webhook: Webhook) -> SocketAddr {
+        use axum::routing::post;
+        use clerk_sdk::axum::ClerkWebhook;
+        let router = axum::Router::new()
+            .route(
+                "/webhooks/clerk",
+                post(|ClerkWebhook(event): ClerkWebhook| async move { event.event_type.to_string() }),
+            )
+            .with_state(webhook);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        addr
+    }
+
+    /// `webhook: None` registers none.
+    fn serve_actix(webhook: Option<Webhook>) -> SocketAddr {
+        use clerk_sdk::actix::ClerkWebhook;
+        async fn events(ClerkWebhook(event): ClerkWebhook) -> String {
+            event.event_type.to_string()
+        }
+        let server = HttpServer::new(move || {
+            let app = App::new();
+            let app = match &webhook {
+                Some(webhook) => app.app_data(web::Data::new(webhook.clone())),
+                None => app,
+            };
+            app.route("/webhooks/clerk", web::post().to(events))
+        })
+        .workers(1)
+        .disable_signals()
+        .bind(("127.0.0.1", 0))
+        .unwrap();
+        let addr = server.addrs()[0];
+        actix_web::rt::spawn(server.run());
+        addr
+    }
+
+    async fn post(addr: SocketAddr, body: &[u8], headers: &http::HeaderMap) -> Answer {
+        let mut request = client()
+            .post(format!("http://{addr}/webhooks/clerk"))
+            .body(body.to_vec());
+        for (name, value) in headers {
+            request = request.header(name.as_str(), value.as_bytes());
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .filter(|(name, _)| name.as_str() != "date")
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let body = response.text().await.unwrap();
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    fn now() -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64
+    }
+
+    #[actix_web::test]
+    async fn webhook_answers_what_axum_answers() {
+        let sign =
+            |id: &str, at: i64, body: &[u8]| clerk_sdk::testing::sign_webhook(SECRET, id, at, body).unwrap();
+        let body = br#"{"type":"user.created","object":"event","data":{"id":"user_1"}}"#.to_vec();
+        let mut tampered = body.clone();
+        tampered.push(b' ');
+        let big = vec![b'x'; 2048];
+        let cases: Vec<(&str, Vec<u8>, http::HeaderMap, u16)> = vec![
+            ("valid", body.clone(), sign("msg_1", now(), &body), 200),
+            ("tampered", tampered, sign("msg_1", now(), &body), 401),
+            ("no headers", body.clone(), http::HeaderMap::new(), 400),
+            ("too large", big.clone(), sign("msg_2", now(), &big), 413),
+            ("too old", body.clone(), sign("msg_3", now() - 3600, &body), 401),
+        ];
+        let webhook = Webhook::new(SECRET).unwrap().max_body_len(1024);
+        let axum = serve_axum(webhook.clone()).await;
+        let actix = serve_actix(Some(webhook));
+        for (name, body, headers, status) in cases {
+            let got = post(actix, &body, &headers).await;
+            assert_eq!(got.status, status, "{name}: {}", got.body);
+            assert_eq!(got, post(axum, &body, &headers).await, "{name}");
+        }
+        let valid = post(actix, &body, &sign("msg_4", now(), &body)).await;
+        assert_eq!(valid.body, "user.created");
+
+        // A replay store that cannot answer: 503 (Clerk retries), unless opted into accepting.
+        let strict = Webhook::new(SECRET)
+            .unwrap()
+            .replay_store(std::sync::Arc::new(Down));
+        let lenient = strict
+            .clone()
+            .on_replay_store_failure(ReplayStoreFailure::AcceptWithWarning);
+        for (webhook, status) in [(strict, 503), (lenient, 200)] {
+            let axum = serve_axum(webhook.clone()).await;
+            let actix = serve_actix(Some(webhook));
+            let headers = sign("msg_5", now(), &body);
+            let got = post(actix, &body, &headers).await;
+            assert_eq!(got.status, status, "{}", got.body);
+            assert_eq!(got, post(axum, &body, &headers).await);
+        }
+    }
+
+    #[actix_web::test]
+    async fn an_unregistered_webhook_is_a_500() {
+        let body = br#"{"type":"user.created","object":"event","data":{"id":"user_1"}}"#.to_vec();
+        let headers = clerk_sdk::testing::sign_webhook(SECRET, "msg_1", now(), &body).unwrap();
+        let got = post(serve_actix(None), &body, &headers).await;
+        assert_eq!(got.status, 500);
+        assert!(got.body.contains("webhook-secret-missing"), "{}", got.body);
+    }
+}

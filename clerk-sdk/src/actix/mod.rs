@@ -16,6 +16,10 @@
 //!   `app_data(clerk)`) and authenticate when no middleware ran, storing the outcome for the
 //!   next extractor. A `Clerk` registered nowhere is a 500, logged with how to register it.
 //!
+//! Webhooks: [`ClerkWebhook`] verifies a Clerk webhook with the [`crate::webhook::Webhook`]
+//! registered as `web::Data<Webhook>`. Serve its route outside the middleware (a webhook
+//! carries a signature, not a Clerk token).
+//!
 //! actix-web's own `Option<T>` extractor turns every error into `None`, which would make an
 //! outage (keys unavailable, 503) look like an anonymous caller. Use [`Maybe`] instead:
 //! `Maybe<ClerkSession>` is `None` for a caller without a valid session and still rejects when
@@ -57,11 +61,13 @@ mod extract;
 mod guard;
 mod middleware;
 mod rejection;
+mod webhook;
 
 pub use extract::{ClerkAuth, ClerkMachine, ClerkSession, Maybe};
 pub use guard::{ClerkGuard, ClerkGuardService};
 pub use middleware::{ClerkMiddleware, ClerkMiddlewareService};
 pub use rejection::ClerkRejection;
+pub use webhook::{ClerkWebhook, WebhookRejection};
 
 use std::sync::Arc;
 

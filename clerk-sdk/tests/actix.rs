@@ -604,3 +604,62 @@ mod webhooks {
         assert!(got.body.contains("webhook-secret-missing"), "{}", got.body);
     }
 }
+
+/// Records the target and message of every event on the current thread.
+#[derive(Default, Clone)]
+struct Events(std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>);
+
+impl tracing::Subscriber for Events {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        struct Message(String);
+        impl tracing::field::Visit for Message {
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                if field.name() == "message" {
+                    self.0 = format!("{value:?}");
+                }
+            }
+        }
+        let mut message = Message(String::new());
+        event.record(&mut message);
+        self.0
+            .lock()
+            .unwrap()
+            .push((event.metadata().target().to_owned(), message.0));
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+/// The 500 for a missing `Clerk` is logged under `clerk_sdk::actix` with how to register it.
+#[actix_web::test]
+async fn an_unregistered_clerk_is_logged_with_the_fix() {
+    use actix_web::test;
+    let events = Events::default();
+    let _guard = tracing::subscriber::set_default(events.clone());
+    let mock = mock().await;
+    let clerk = clerk(&mock);
+    let app = test::init_service(App::new().configure(actix_app::routes(clerk))).await;
+    let request = test::TestRequest::get()
+        .uri("/two")
+        .insert_header(("authorization", format!("Bearer {}", by_name_member())))
+        .to_request();
+    let response = test::call_service(&app, request).await;
+    assert_eq!(response.status().as_u16(), 500);
+    let events = events.0.lock().unwrap();
+    assert!(
+        events.iter().any(|(target, message)| target == "clerk_sdk::actix"
+            && message.contains("app_data(web::Data::new(clerk))")),
+        "{events:?}"
+    );
+    // The token is never logged.
+    let token = by_name_member();
+    assert!(events.iter().all(|(_, message)| !message.contains(&token)));
+}

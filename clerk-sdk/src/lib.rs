@@ -18,8 +18,8 @@
 //! - [`token`]: token types, detection, and the session-token error;
 //! - [`webhook`]: webhook verification, replay protection and the typed event data;
 //! - [`clock`]: the clock time checks read, injectable for tests;
-//! - `axum` (feature `axum`), `testing` (feature `testing`) and [`dangerous`] (decoding
-//!   without verifying, for debugging tools).
+//! - `axum` (feature `axum`), `actix` (feature `actix`), `testing` (feature `testing`) and
+//!   [`dangerous`] (decoding without verifying, for debugging tools).
 //!
 //! # Layout
 //!
@@ -27,8 +27,9 @@
 //!
 //! - `clerk` ([`Clerk`]) owns the config and one `auth::Authenticator`; it has no request
 //!   logic of its own.
-//! - Adapters (`axum`) turn a [`RequestState`] into framework answers through `policy`
-//!   ([`auth::Requirement`], [`auth::Denial`]); they contain no verification rule.
+//! - Adapters (`axum`, `actix`) turn a [`RequestState`] into framework answers through
+//!   `policy` ([`auth::Requirement`], [`auth::Denial`]) and one shared `rejection` builder
+//!   (status, headers, body); they contain no verification rule and cannot answer differently.
 //! - `auth` decides a request: it finds the credential (`token::extract`), detects its type
 //!   (`token`), consults the verified-token cache (`token_cache`), verifies session tokens
 //!   (`token::session`) and machine tokens (`machine`) with keys from one `key_source` (the PEM
@@ -42,6 +43,11 @@
 //!   the config (its signing secret) and the clock. Each error type lives with the code that raises it,
 //!   and every refusal reason knows its [`auth::ReasonClass`], so no decision compares strings.
 
+#[cfg(feature = "actix")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
+pub mod actix;
+#[cfg(any(feature = "axum", feature = "actix"))]
+mod adapter;
 mod authorization;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
@@ -56,6 +62,8 @@ mod jwt_key;
 mod key_source;
 pub mod keys;
 mod machine;
+#[cfg(any(feature = "axum", feature = "actix"))]
+mod rejection;
 
 mod publishable_key;
 mod reason;

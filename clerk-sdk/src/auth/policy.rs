@@ -184,6 +184,18 @@ impl Denial {
         }
     }
 
+    /// The server cannot decide because it is set up wrong (500); `message` is for the log.
+    #[cfg(feature = "actix")]
+    pub(crate) fn misconfigured(reason: &'static str, message: String) -> Self {
+        Denial {
+            kind: DenialKind::Misconfigured,
+            reason,
+            message,
+            token_type: None,
+            missing_credential: false,
+        }
+    }
+
     /// Whether the request carried no credential at all: RFC 6750 then asks for a bare
     /// `WWW-Authenticate: Bearer` challenge, without an error code.
     pub fn is_missing_credential(&self) -> bool {

@@ -78,12 +78,7 @@ pub use layer::{ClerkLayer, ClerkService, RequireLayer, RequireService};
 pub use rejection::ClerkRejection;
 pub use webhook::{ClerkWebhook, WebhookRejection};
 
-/// What the layer or the first extractor stored in the request extensions.
-#[derive(Debug, Clone)]
-pub(crate) struct Verified {
-    pub(crate) accepts: crate::AcceptsToken,
-    pub(crate) state: std::sync::Arc<crate::RequestState>,
-}
+pub(crate) use crate::adapter::Verified;
 
 /// Returns the stored outcome if it can answer for `accepts` ([`crate::RequestState::under`]),
 /// else authenticates again with `accepts` and stores the new outcome.
@@ -92,17 +87,13 @@ pub(crate) async fn outcome(
     parts: &mut http::request::Parts,
     accepts: &crate::AcceptsToken,
 ) -> std::sync::Arc<crate::RequestState> {
-    use std::borrow::Cow;
     use std::sync::Arc;
-    if let Some(verified) = parts.extensions.get::<Verified>() {
-        if verified.accepts == *accepts {
-            return Arc::clone(&verified.state);
-        }
-        match verified.state.under(accepts) {
-            Some(Cow::Borrowed(_)) => return Arc::clone(&verified.state),
-            Some(Cow::Owned(state)) => return Arc::new(state),
-            None => {}
-        }
+    if let Some(state) = parts
+        .extensions
+        .get::<Verified>()
+        .and_then(|verified| crate::adapter::reuse(verified, accepts))
+    {
+        return state;
     }
     let state = Arc::new(clerk.authenticate_request_with(&parts.headers, accepts).await);
     parts.extensions.insert(Verified {

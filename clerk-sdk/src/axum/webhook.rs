@@ -4,10 +4,9 @@
 use axum::body::Body;
 use axum::extract::{FromRef, FromRequest};
 use axum::response::{IntoResponse, Response};
-use http::header::CONTENT_TYPE;
-use http::{HeaderValue, Request, StatusCode};
+use http::{Request, StatusCode};
 
-use crate::webhook::{ReplayStatus, Webhook, WebhookError, WebhookEvent};
+use crate::webhook::{Webhook, WebhookError, WebhookEvent};
 
 /// A verified Clerk webhook event. Takes the request body, so it must be the last extractor.
 ///
@@ -68,50 +67,19 @@ impl WebhookRejection {
 
     /// 400, 401, 413, 500 or 503 (see [`ClerkWebhook`]).
     pub fn status(&self) -> StatusCode {
-        match &self.error {
-            WebhookError::ReplayStoreUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            WebhookError::TimestampTooOld { .. }
-            | WebhookError::TimestampTooNew { .. }
-            | WebhookError::NoMatchingSignature
-            | WebhookError::Replayed => StatusCode::UNAUTHORIZED,
-            WebhookError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            WebhookError::MissingSecret | WebhookError::InvalidSecret => StatusCode::INTERNAL_SERVER_ERROR,
-            _ => StatusCode::BAD_REQUEST,
-        }
+        crate::rejection::webhook_status(&self.error)
     }
 }
 
 impl IntoResponse for WebhookRejection {
     fn into_response(self) -> Response {
-        let status = self.status();
-        let error = match &self.error {
-            WebhookError::ReplayStoreUnavailable(cause) => {
-                tracing::warn!(
-                    target: "clerk_sdk::axum",
-                    reason = self.error.reason(),
-                    cause = cause.reason(),
-                    "webhook refused: replay store unavailable (Clerk retries the delivery)"
-                );
-                "temporarily_unavailable"
-            }
-            _ if status.is_server_error() => {
-                tracing::error!(target: "clerk_sdk::axum", reason = self.error.reason(), "webhook refused: secret unusable");
-                "invalid_request"
-            }
-            _ => {
-                tracing::debug!(target: "clerk_sdk::axum", reason = self.error.reason(), status = status.as_u16(), "webhook refused");
-                if status == StatusCode::UNAUTHORIZED {
-                    "invalid_signature"
-                } else {
-                    "invalid_request"
-                }
-            }
-        };
-        let body = super::rejection::json_body(error, self.error.reason(), &self.error.to_string());
-        let mut response = (status, body).into_response();
-        response
-            .headers_mut()
-            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        crate::rejection::log_webhook_error!("clerk_sdk::axum", &self.error);
+        let answer = crate::rejection::webhook_answer(&self.error);
+        let mut response = (answer.status, answer.body).into_response();
+        let headers = response.headers_mut();
+        for (name, value) in answer.headers {
+            headers.insert(name, value);
+        }
         response
     }
 }
@@ -141,15 +109,7 @@ where
             .verify_message(&parts.headers, &bytes)
             .await
             .map_err(reject)?;
-        if let ReplayStatus::StoreFailed(cause) = &message.replay {
-            tracing::warn!(
-                target: "clerk_sdk::axum",
-                reason = "webhook-replay-store-unavailable",
-                cause = cause.reason(),
-                id = %message.id,
-                "webhook accepted WITHOUT a replay check: the replay store failed"
-            );
-        }
+        crate::rejection::log_unchecked_replay!("clerk_sdk::axum", &message);
         WebhookEvent::parse(&bytes).map(ClerkWebhook).map_err(reject)
     }
 }

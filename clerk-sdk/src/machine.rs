@@ -255,9 +255,8 @@ pub(crate) struct MachineVerifier {
     transport: Option<Transport>,
     secret_key: Option<SecretKey>,
     machine_secret_key: Option<SecretKey>,
-    /// Accepted `aud` values (empty: not checked).
-    audiences: Vec<String>,
-    /// M2M JWTs check the audience like session tokens, and nothing else a session checks.
+    /// M2M JWTs check the audience like session tokens, and nothing else a session checks;
+    /// its `audiences` are also the list OAuth tokens' own audience rule reads.
     m2m_rules: SessionRules,
     /// OAuth JWTs check their audience with their own rule, after the signature.
     oauth_rules: SessionRules,
@@ -278,14 +277,13 @@ impl MachineVerifier {
             ..SessionRules::default()
         };
         let m2m_rules = SessionRules {
-            audiences: audiences.clone(),
+            audiences,
             ..oauth_rules.clone()
         };
         MachineVerifier {
             transport,
             secret_key,
             machine_secret_key,
-            audiences,
             m2m_rules,
             oauth_rules,
         }
@@ -348,7 +346,7 @@ impl MachineVerifier {
         if is_m2m {
             return Ok(m2m_from_jwt(claims));
         }
-        check_oauth_audience(claims.get("aud"), &self.audiences)?;
+        check_oauth_audience(claims.get("aud"), &self.m2m_rules.audiences)?;
         Ok(oauth_from_jwt(claims))
     }
 
@@ -409,7 +407,7 @@ impl MachineVerifier {
             return Err(unexpected("the answer lacks id or subject", status));
         };
         if token_type == TokenType::OAuthToken {
-            check_oauth_audience(json.get("aud"), &self.audiences)?;
+            check_oauth_audience(json.get("aud"), &self.m2m_rules.audiences)?;
         }
         let claims = json.get("claims").and_then(Value::as_object).cloned();
         Ok(MachineAuth {

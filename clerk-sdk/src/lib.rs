@@ -46,6 +46,7 @@
 #[cfg(feature = "actix")]
 #[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
 pub mod actix;
+pub mod api;
 #[cfg(any(feature = "axum", feature = "actix"))]
 mod adapter;
 mod authorization;

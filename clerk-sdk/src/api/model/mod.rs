@@ -1,0 +1,1 @@
+//! The Backend API's resources as Rust types.

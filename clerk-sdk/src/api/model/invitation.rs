@@ -1,10 +1,9 @@
 //! Invitations to the instance and to an organization.
 
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::de::{model, null_as_default, string_enum};
-use super::metadata::metadata_as;
+use super::metadata::metadata_readers;
 use super::organization::PublicUserData;
 
 string_enum! {
@@ -53,16 +52,9 @@ model! {
     }
 }
 
-impl Invitation {
-    /// [`Invitation::public_metadata`] read as your own type.
-    ///
-    /// # Errors
-    ///
-    /// The metadata does not fit `T`.
-    pub fn public_metadata_as<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        metadata_as(&self.public_metadata)
-    }
-}
+metadata_readers!(Invitation {
+    public_metadata_as => public_metadata,
+});
 
 model! {
     /// An invitation to join an organization.
@@ -117,25 +109,10 @@ model! {
     }
 }
 
-impl OrganizationInvitation {
-    /// [`OrganizationInvitation::public_metadata`] read as your own type.
-    ///
-    /// # Errors
-    ///
-    /// The metadata does not fit `T`.
-    pub fn public_metadata_as<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        metadata_as(&self.public_metadata)
-    }
-
-    /// [`OrganizationInvitation::private_metadata`] read as your own type.
-    ///
-    /// # Errors
-    ///
-    /// The metadata does not fit `T`.
-    pub fn private_metadata_as<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        metadata_as(&self.private_metadata)
-    }
-}
+metadata_readers!(OrganizationInvitation {
+    public_metadata_as => public_metadata,
+    private_metadata_as => private_metadata,
+});
 
 model! {
     /// The public part of an organization, as shown to someone it invited.

@@ -1,10 +1,9 @@
 //! Organizations, memberships in them, and the public data of a member.
 
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::de::{model, null_as_default};
-use super::metadata::metadata_as;
+use super::metadata::metadata_readers;
 
 model! {
     /// An organization, as the Backend API returns it.
@@ -66,25 +65,10 @@ model! {
     }
 }
 
-impl Organization {
-    /// [`Organization::public_metadata`] read as your own type.
-    ///
-    /// # Errors
-    ///
-    /// The metadata does not fit `T`.
-    pub fn public_metadata_as<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        metadata_as(&self.public_metadata)
-    }
-
-    /// [`Organization::private_metadata`] read as your own type.
-    ///
-    /// # Errors
-    ///
-    /// The metadata does not fit `T`.
-    pub fn private_metadata_as<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        metadata_as(&self.private_metadata)
-    }
-}
+metadata_readers!(Organization {
+    public_metadata_as => public_metadata,
+    private_metadata_as => private_metadata,
+});
 
 model! {
     /// A user's membership in an organization: the role, its permissions, and both sides.
@@ -123,6 +107,11 @@ model! {
     }
 }
 
+metadata_readers!(OrganizationMembership {
+    public_metadata_as => public_metadata,
+    private_metadata_as => private_metadata,
+});
+
 impl OrganizationMembership {
     /// The member's user id, from [`OrganizationMembership::public_user_data`].
     pub fn user_id(&self) -> Option<&str> {
@@ -132,24 +121,6 @@ impl OrganizationMembership {
     /// Whether the role grants `permission` (e.g. `org:sys_memberships:manage`).
     pub fn has_permission(&self, permission: &str) -> bool {
         self.permissions.iter().any(|granted| granted == permission)
-    }
-
-    /// [`OrganizationMembership::public_metadata`] read as your own type.
-    ///
-    /// # Errors
-    ///
-    /// The metadata does not fit `T`.
-    pub fn public_metadata_as<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        metadata_as(&self.public_metadata)
-    }
-
-    /// [`OrganizationMembership::private_metadata`] read as your own type.
-    ///
-    /// # Errors
-    ///
-    /// The metadata does not fit `T`.
-    pub fn private_metadata_as<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        metadata_as(&self.private_metadata)
     }
 }
 

@@ -1,12 +1,11 @@
 //! A Clerk user and what users of the SDK most often read from it.
 
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::accounts::{EnterpriseAccount, ExternalAccount};
 use super::de::{model, null_as_default};
 use super::identifiers::{EmailAddress, Passkey, PhoneNumber, Web3Wallet};
-use super::metadata::metadata_as;
+use super::metadata::metadata_readers;
 use super::organization::OrganizationMembership;
 
 model! {
@@ -148,6 +147,13 @@ model! {
     }
 }
 
+metadata_readers!(User {
+    public_metadata_as => public_metadata,
+    private_metadata_as => private_metadata,
+    // The user can write it from the frontend: validate what you read.
+    unsafe_metadata_as => unsafe_metadata,
+});
+
 impl User {
     /// The primary email address: the entry of [`User::email_addresses`] whose id is
     /// [`User::primary_email_address_id`].
@@ -187,34 +193,6 @@ impl User {
             (true, false) => Some(last.to_owned()),
             (false, false) => Some(format!("{first} {last}")),
         }
-    }
-
-    /// [`User::public_metadata`] read as your own type.
-    ///
-    /// # Errors
-    ///
-    /// The metadata does not fit `T`.
-    pub fn public_metadata_as<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        metadata_as(&self.public_metadata)
-    }
-
-    /// [`User::private_metadata`] read as your own type.
-    ///
-    /// # Errors
-    ///
-    /// The metadata does not fit `T`.
-    pub fn private_metadata_as<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        metadata_as(&self.private_metadata)
-    }
-
-    /// [`User::unsafe_metadata`] read as your own type. The user can write it: validate what
-    /// you read.
-    ///
-    /// # Errors
-    ///
-    /// The metadata does not fit `T`.
-    pub fn unsafe_metadata_as<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        metadata_as(&self.unsafe_metadata)
     }
 }
 

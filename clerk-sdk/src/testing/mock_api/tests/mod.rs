@@ -1,0 +1,5 @@
+//! Tests of the local Clerk over real loopback HTTP, one file per area.
+
+mod machine;
+mod requests;
+mod support;

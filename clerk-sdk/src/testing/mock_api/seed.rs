@@ -104,16 +104,28 @@ pub struct UserSeed {
     pub(super) legal_accepted_at: Option<u64>,
 }
 
-/// One chained setter per field: `fn name(self, value) -> Self`.
+/// One chained setter per optional field: `fn name(self, value) -> Self`. Text and JSON
+/// take `impl Into<_>`; numbers take `u64` itself, so literals need no suffix.
 macro_rules! setters {
-    ($($(#[$doc:meta])* $name:ident: $ty:ty => $wrap:expr;)*) => {$(
+    ($($(#[$doc:meta])* $name:ident: $ty:ident;)*) => {$(
+        setters!(@one $(#[$doc])* $name: $ty);
+    )*};
+    (@one $(#[$doc:meta])* $name:ident: u64) => {
+        $(#[$doc])*
+        #[must_use]
+        pub fn $name(mut self, $name: u64) -> Self {
+            self.$name = Some($name);
+            self
+        }
+    };
+    (@one $(#[$doc:meta])* $name:ident: $ty:ident) => {
         $(#[$doc])*
         #[must_use]
         pub fn $name(mut self, $name: impl Into<$ty>) -> Self {
-            self.$name = $wrap($name.into());
+            self.$name = Some($name.into());
             self
         }
-    )*};
+    };
 }
 
 impl UserSeed {
@@ -138,35 +150,35 @@ impl UserSeed {
 
     setters! {
         /// Sets `id`. Default: a random `user_…`.
-        id: String => Some;
+        id: String;
         /// Sets `username`.
-        username: String => Some;
+        username: String;
         /// Sets `first_name`.
-        first_name: String => Some;
+        first_name: String;
         /// Sets `last_name`.
-        last_name: String => Some;
+        last_name: String;
         /// Sets `external_id`.
-        external_id: String => Some;
+        external_id: String;
         /// Sets `locale`.
-        locale: String => Some;
+        locale: String;
         /// Sets the password `verify_password` checks (and `password_enabled`).
-        password: String => Some;
+        password: String;
         /// Sets `public_metadata`. Default `{}`.
-        public_metadata: Value => Some;
+        public_metadata: Value;
         /// Sets `private_metadata`. Default `{}`.
-        private_metadata: Value => Some;
+        private_metadata: Value;
         /// Sets `unsafe_metadata`. Default `{}`.
-        unsafe_metadata: Value => Some;
+        unsafe_metadata: Value;
         /// Sets `created_at` (Unix ms; also `updated_at`). Default now.
-        created_at: u64 => Some;
+        created_at: u64;
         /// Sets `last_sign_in_at` (Unix ms). Default `null`.
-        last_sign_in_at: u64 => Some;
+        last_sign_in_at: u64;
         /// Sets `last_active_at` (Unix ms). Default `null`.
-        last_active_at: u64 => Some;
+        last_active_at: u64;
         /// Sets `legal_accepted_at` (Unix ms). Default `null`.
-        legal_accepted_at: u64 => Some;
+        legal_accepted_at: u64;
         /// Sets `create_organizations_limit`. Default `null`.
-        create_organizations_limit: u64 => Some;
+        create_organizations_limit: u64;
     }
 
     /// Sets `banned`. Default false.
@@ -232,19 +244,19 @@ impl OrganizationSeed {
 
     setters! {
         /// Sets `id`. Default: a random `org_…`.
-        id: String => Some;
+        id: String;
         /// Sets `slug`.
-        slug: String => Some;
+        slug: String;
         /// Sets `public_metadata`. Default `{}`.
-        public_metadata: Value => Some;
+        public_metadata: Value;
         /// Sets `private_metadata`. Default `{}`.
-        private_metadata: Value => Some;
+        private_metadata: Value;
         /// Sets `max_allowed_memberships` (0, the default, means unlimited).
-        max_allowed_memberships: u64 => Some;
+        max_allowed_memberships: u64;
         /// Sets `created_by`: that user (who must exist) becomes an `org:admin` member.
-        created_by: String => Some;
+        created_by: String;
         /// Sets `created_at` (Unix ms; also `updated_at`). Default now.
-        created_at: u64 => Some;
+        created_at: u64;
     }
 
     /// Sets `admin_delete_enabled`. Default true.
@@ -287,11 +299,11 @@ impl MembershipSeed {
 
     setters! {
         /// Sets `public_metadata`. Default `{}`.
-        public_metadata: Value => Some;
+        public_metadata: Value;
         /// Sets `private_metadata`. Default `{}`.
-        private_metadata: Value => Some;
+        private_metadata: Value;
         /// Sets `created_at` (Unix ms). Default now.
-        created_at: u64 => Some;
+        created_at: u64;
     }
 }
 
@@ -321,13 +333,13 @@ impl InvitationSeed {
 
     setters! {
         /// Sets `id`. Default: a random `inv_…`.
-        id: String => Some;
+        id: String;
         /// Sets `public_metadata`. Default `{}`.
-        public_metadata: Value => Some;
+        public_metadata: Value;
         /// Sets the days until `expires_at`. Default 30.
-        expires_in_days: u64 => Some;
+        expires_in_days: u64;
         /// Sets `created_at` (Unix ms). Default now.
-        created_at: u64 => Some;
+        created_at: u64;
     }
 
     /// Marks it accepted.
@@ -391,17 +403,17 @@ impl OrganizationInvitationSeed {
 
     setters! {
         /// Sets `id`. Default: a random `orginv_…`.
-        id: String => Some;
+        id: String;
         /// Sets the inviter (`inviter_id`, `public_inviter_data`); the user must exist.
-        inviter_user_id: String => Some;
+        inviter_user_id: String;
         /// Sets `public_metadata`. Default `{}`.
-        public_metadata: Value => Some;
+        public_metadata: Value;
         /// Sets `private_metadata`. Default `{}`.
-        private_metadata: Value => Some;
+        private_metadata: Value;
         /// Sets the days until `expires_at`. Default 30.
-        expires_in_days: u64 => Some;
+        expires_in_days: u64;
         /// Sets `created_at` (Unix ms). Default now.
-        created_at: u64 => Some;
+        created_at: u64;
     }
 
     /// Marks it accepted.
@@ -446,15 +458,15 @@ impl SessionSeed {
 
     setters! {
         /// Sets `id`. Default: a random `sess_…`.
-        id: String => Some;
+        id: String;
         /// Sets `client_id`. Default: a random `client_…`.
-        client_id: String => Some;
+        client_id: String;
         /// Sets `status` (`active`, `ended`, `revoked`, … or anything else). Default `active`.
-        status: String => Some;
+        status: String;
         /// Sets `last_active_organization_id`. Default `null`.
-        last_active_organization_id: String => Some;
+        last_active_organization_id: String;
         /// Sets `created_at` (Unix ms). Default now.
-        created_at: u64 => Some;
+        created_at: u64;
     }
 }
 

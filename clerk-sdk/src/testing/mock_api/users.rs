@@ -273,6 +273,9 @@ impl UserMatch {
     }
 }
 
+/// A user's timestamp that a `…_before`/`…_after` filter bounds.
+type TimeField = fn(&UserRow) -> Option<u64>;
+
 /// The users matching every filter of `query`, in creation order.
 fn filter<'a>(store: &'a Store, query: &Query) -> Result<Vec<&'a UserRow>, ApiError> {
     let identifiers = UserMatch::new(query);
@@ -282,10 +285,11 @@ fn filter<'a>(store: &'a Store, query: &Query) -> Result<Vec<&'a UserRow>, ApiEr
     let organization_ids = IdFilter::new(&query.all("organization_id"));
     let banned = query.bool("banned")?;
     let provider = query.first("provider");
-    let mut ranges: Vec<(fn(&UserRow) -> Option<u64>, bool, u64)> = Vec::new();
-    let created: fn(&UserRow) -> Option<u64> = |u| Some(u.created_at);
-    let active: fn(&UserRow) -> Option<u64> = |u| u.last_active_at;
-    let signed_in: fn(&UserRow) -> Option<u64> = |u| u.last_sign_in_at;
+    // (the timestamp, whether the bound is `before`, the bound)
+    let mut ranges: Vec<(TimeField, bool, u64)> = Vec::new();
+    let created: TimeField = |u| Some(u.created_at);
+    let active: TimeField = |u| u.last_active_at;
+    let signed_in: TimeField = |u| u.last_sign_in_at;
     for (key, field, before) in [
         ("created_at_before", created, true),
         ("created_at_after", created, false),

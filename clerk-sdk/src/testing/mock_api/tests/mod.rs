@@ -3,3 +3,4 @@
 mod machine;
 mod requests;
 mod support;
+mod users;

@@ -548,6 +548,7 @@ impl Store {
             last_sign_in_at: seed.last_sign_in_at,
             last_active_at: seed.last_active_at,
             legal_accepted_at: seed.legal_accepted_at,
+            rendered: std::sync::OnceLock::new(),
         };
         self.users.insert(user);
         Ok(id)

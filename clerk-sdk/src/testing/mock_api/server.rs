@@ -30,7 +30,7 @@ use super::fault::{Faulted, authorization_header_invalid, invalid_secret_key};
 use super::rate_limit::RateLimit;
 use super::record::RecordedRequest;
 use super::store::Store;
-use super::wire::{ApiError, Body, HttpResponse, Query, json_response};
+use super::wire::{ApiError, Body, HttpResponse, Query, json_response, raw};
 use super::{Endpoint, Fault, invitations, machine, organizations, sessions, users};
 use crate::clock::{Clock, SystemClock};
 
@@ -244,6 +244,12 @@ async fn handle(
         && let Err(seconds) = limit.check(&bearer, Instant::now())
     {
         return Ok(too_many_requests(seconds));
+    }
+    if endpoint == Endpoint::UserList {
+        return Ok(match users::list(&state.store, &call.query) {
+            Ok(text) => raw(StatusCode::OK, "application/json", text),
+            Err(error) => error.response(),
+        });
     }
     Ok(match dispatch(&mut state, endpoint, &call) {
         Ok(answer) => json_response(StatusCode::OK, &answer),

@@ -5,6 +5,7 @@
 //! checks its parsing against JSON written independently from it.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 use serde_json::{Value, json};
 
@@ -36,9 +37,12 @@ impl<T: Row> Table<T> {
         self.by_id.get(id).and_then(|seq| self.rows.get(seq))
     }
 
+    /// The row, for a change (which drops what it had cached).
     pub(super) fn get_mut(&mut self, id: &str) -> Option<&mut T> {
         let seq = self.by_id.get(id)?;
-        self.rows.get_mut(seq)
+        let row = self.rows.get_mut(seq)?;
+        row.changing();
+        Some(row)
     }
 
     pub(super) fn contains(&self, id: &str) -> bool {
@@ -67,8 +71,12 @@ impl<T: Row> Table<T> {
         self.rows.values()
     }
 
+    /// Every row, for a change (which drops what each had cached).
     pub(super) fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> {
-        self.rows.values_mut()
+        self.rows.values_mut().map(|row| {
+            row.changing();
+            row
+        })
     }
 
     pub(super) fn len(&self) -> usize {
@@ -80,6 +88,8 @@ impl<T: Row> Table<T> {
 pub(super) trait Row {
     fn id(&self) -> &str;
     fn seq(&self) -> u64;
+    /// Called before every mutable access, to drop a cached rendering.
+    fn changing(&mut self) {}
 }
 
 macro_rules! row {
@@ -95,13 +105,24 @@ macro_rules! row {
     )*};
 }
 row!(
-    UserRow,
     OrganizationRow,
     MembershipRow,
     InvitationRow,
     OrganizationInvitationRow,
     SessionRow
 );
+
+impl Row for UserRow {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn seq(&self) -> u64 {
+        self.seq
+    }
+    fn changing(&mut self) {
+        self.rendered = OnceLock::new();
+    }
+}
 
 /// A new id with Clerk's prefix, e.g. `user_4f1c…`.
 pub(super) fn new_id(prefix: &str) -> String {
@@ -143,9 +164,17 @@ pub(super) struct UserRow {
     pub(super) last_sign_in_at: Option<u64>,
     pub(super) last_active_at: Option<u64>,
     pub(super) legal_accepted_at: Option<u64>,
+    /// The JSON text, rendered once per change: user lists are the hot path of tests that
+    /// page through thousands of users.
+    pub(super) rendered: OnceLock<String>,
 }
 
 impl UserRow {
+    /// [`UserRow::to_json`] as text, cached until the next change.
+    pub(super) fn json_text(&self) -> &str {
+        self.rendered.get_or_init(|| self.to_json().to_string())
+    }
+
     pub(super) fn primary_email(&self) -> Option<&str> {
         let primary = self.primary_email_address_id.as_deref()?;
         self.email_addresses

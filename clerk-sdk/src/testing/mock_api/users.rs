@@ -14,7 +14,6 @@ use super::wire::{ApiError, Body, Query, SortKey, apply_metadata, sort_rows, wra
 
 pub(super) fn handle(store: &mut Store, endpoint: Endpoint, call: &Call) -> Result<Value, ApiError> {
     match endpoint {
-        Endpoint::UserList => list(store, &call.query),
         Endpoint::UserCount => {
             let total_count = filter(store, &call.query)?.len();
             Ok(json!({ "object": "total_count", "total_count": total_count }))
@@ -119,7 +118,8 @@ const ORDER_FIELDS: &[&str] = &[
     "last_sign_in_at",
 ];
 
-fn list(store: &Store, query: &Query) -> Result<Value, ApiError> {
+/// `GET /v1/users`, answered as JSON text built from each user's cached rendering.
+pub(super) fn list(store: &Store, query: &Query) -> Result<String, ApiError> {
     let page = query.page()?;
     let order = query.order_by("-created_at", ORDER_FIELDS)?;
     let mut users = filter(store, query)?;
@@ -164,7 +164,15 @@ fn list(store: &Store, query: &Query) -> Result<Value, ApiError> {
             users.into_iter().skip(position + 1).take(page.limit).collect()
         }
     };
-    Ok(Value::Array(users.into_iter().map(UserRow::to_json).collect()))
+    let mut text = String::from("[");
+    for (index, user) in users.into_iter().enumerate() {
+        if index > 0 {
+            text.push(',');
+        }
+        text.push_str(user.json_text());
+    }
+    text.push(']');
+    Ok(text)
 }
 
 /// A repeatable id filter with Clerk's `+`/`-` prefixes (include, exclude; none means
@@ -240,11 +248,14 @@ impl UserMatch {
     pub(super) fn matches(&self, u: &UserRow) -> bool {
         let emails = || u.email_addresses.iter().map(|e| e.value.as_str());
         let phones = || u.phone_numbers.iter().map(|p| p.value.as_str());
-        let full_name = format!(
-            "{} {}",
-            u.first_name.as_deref().unwrap_or_default(),
-            u.last_name.as_deref().unwrap_or_default()
-        );
+        // Built only when a name filter asks for it: this runs for every user per request.
+        let full_name = || {
+            format!(
+                "{} {}",
+                u.first_name.as_deref().unwrap_or_default(),
+                u.last_name.as_deref().unwrap_or_default()
+            )
+        };
         let any_email = |q: &String| emails().any(|e| contains_ci(Some(e), q));
         let any_phone = |q: &String| phones().any(|p| contains_ci(Some(p), q));
         (self.emails.is_empty() || emails().any(|e| self.emails.contains(&e.to_lowercase())))
@@ -258,7 +269,7 @@ impl UserMatch {
                     || any_phone(q)
                     || contains_ci(u.username.as_deref(), q)
                     || contains_ci(Some(&u.id), q)
-                    || contains_ci(Some(&full_name), q)
+                    || contains_ci(Some(&full_name()), q)
             })
             && self.email_query.as_ref().is_none_or(any_email)
             && self.phone_query.as_ref().is_none_or(any_phone)
@@ -269,7 +280,7 @@ impl UserMatch {
             && self
                 .name_query
                 .as_ref()
-                .is_none_or(|q| contains_ci(Some(&full_name), q))
+                .is_none_or(|q| contains_ci(Some(&full_name()), q))
     }
 }
 

@@ -36,6 +36,16 @@ impl Answer {
     }
 }
 
+thread_local! {
+    /// One client per test thread (each test has its own thread and runtime): building a
+    /// client loads the platform's TLS roots, which costs more than a request.
+    static CLIENT: reqwest::Client = reqwest::Client::builder().no_proxy().build().expect("client");
+}
+
+pub(super) fn client() -> reqwest::Client {
+    CLIENT.with(reqwest::Client::clone)
+}
+
 /// Sends `method path_and_query` with the secret key and an optional JSON body.
 pub(super) async fn call(mock: &MockClerkApi, method: Method, path: &str, body: Option<Value>) -> Answer {
     call_as(mock, SECRET, method, path, body).await
@@ -48,8 +58,7 @@ pub(super) async fn call_as(
     path: &str,
     body: Option<Value>,
 ) -> Answer {
-    let client = reqwest::Client::builder().no_proxy().build().expect("client");
-    let mut request = client
+    let mut request = client()
         .request(method, format!("{}{path}", mock.url()))
         .bearer_auth(bearer);
     if let Some(body) = body {

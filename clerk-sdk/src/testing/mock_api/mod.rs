@@ -101,7 +101,7 @@ use server::{State, accept_loop, lock};
 ///     .bearer_auth("sk_test_mock")
 ///     .send()
 ///     .await?;
-/// let users: serde_json::Value = response.json().await?;
+/// let users: serde_json::Value = serde_json::from_str(&response.text().await?)?;
 /// assert_eq!(users[0]["id"], ada.as_str());
 ///
 /// let request = &mock.recorded_requests()[0];

@@ -148,3 +148,35 @@ async fn a_body_over_one_mebibyte_is_refused() {
         200
     );
 }
+
+#[tokio::test]
+async fn a_raw_fault_sends_exactly_the_given_answer() {
+    let mock = start().await;
+    mock.push_fault(
+        Endpoint::UserGet,
+        Fault::Raw {
+            status: 503,
+            headers: vec![
+                ("content-type".into(), "text/html".into()),
+                ("retry-after".into(), "Wed, 21 Oct 2026 07:28:00 GMT".into()),
+                ("cf-ray".into(), "8f1e2d3c4b5a6978-AMS".into()),
+                ("bad header".into(), "dropped".into()),
+            ],
+            body: "<html>Service Unavailable</html>".into(),
+        },
+    );
+    let response = client()
+        .get(format!("{}/v1/users/user_1", mock.url()))
+        .bearer_auth(SECRET)
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.status(), 503);
+    assert_eq!(response.headers()["retry-after"], "Wed, 21 Oct 2026 07:28:00 GMT");
+    assert_eq!(response.headers()["cf-ray"], "8f1e2d3c4b5a6978-AMS");
+    assert_eq!(response.headers()["content-type"], "text/html");
+    assert_eq!(
+        response.text().await.expect("body"),
+        "<html>Service Unavailable</html>"
+    );
+}

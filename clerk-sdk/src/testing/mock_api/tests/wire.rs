@@ -68,12 +68,13 @@ async fn the_rate_limit_is_per_secret_key_with_retry_after_and_spares_jwks() {
     // Every limited request is still counted and logged.
     assert_eq!(mock.requests(Endpoint::UserCount), 1);
 
-    mock.set_rate_limit(1, Duration::from_millis(300));
+    // A window long enough that the second request surely falls in it on a loaded machine.
+    mock.set_rate_limit(1, Duration::from_secs(1));
     assert_eq!(get(&mock, "/v1/users").await.status, 200);
     let limited = get(&mock, "/v1/users").await;
     assert_eq!(limited.status, 429);
     assert_eq!(limited.headers["retry-after"], "1");
-    tokio::time::sleep(Duration::from_millis(350)).await;
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
     assert_eq!(get(&mock, "/v1/users").await.status, 200);
 
     mock.clear_rate_limit();

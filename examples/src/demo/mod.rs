@@ -68,13 +68,7 @@ pub async fn run(
         .map_err(|e| DemoError::Listen(addr, e))?;
     let addr = listener.local_addr()?;
     let mode = Mode::from_env(addr)?;
-    let (webhook, replay) = match mode.webhook() {
-        Some(webhook) => {
-            let replay = ReplayChoice::from_env().await?;
-            (Some(replay.apply(webhook.clone())), Some(replay))
-        }
-        None => (None, None),
-    };
+    let (app, replay) = app_from_env(&mode).await?;
     // The banner is a convenience: a closed stdout must not stop the server.
     let _ = out.write_all(mode.banner(&format!("http://{addr}")).as_bytes());
     if let Some(replay) = &replay {
@@ -87,9 +81,26 @@ pub async fn run(
         webhooks = mode.webhook().is_some(),
         "demo listening"
     );
-    serve(listener, app(mode.clerk().clone(), webhook), shutdown).await?;
+    serve(listener, app, shutdown).await?;
     tracing::info!("demo stopped");
     Ok(())
+}
+
+/// The demo's router ([`app`]) for `mode`, its webhook route (if any) refusing replays with
+/// the store [`ReplayChoice::from_env`] picks (Redis with `REDIS_URL`), and that choice
+/// (`None` without a webhook route).
+///
+/// # Errors
+/// The [`ReplayChoice::from_env`] errors.
+pub async fn app_from_env(mode: &Mode) -> Result<(axum::Router, Option<ReplayChoice>), DemoError> {
+    let (webhook, replay) = match mode.webhook() {
+        Some(webhook) => {
+            let replay = ReplayChoice::from_env().await?;
+            (Some(replay.apply(webhook.clone())), Some(replay))
+        }
+        None => (None, None),
+    };
+    Ok((app(mode.clerk().clone(), webhook), replay))
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves, then lets in-flight requests finish

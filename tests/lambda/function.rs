@@ -5,6 +5,7 @@
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::OnceLock;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -19,6 +20,12 @@ use std::time::{Duration, Instant};
 /// # Panics
 /// If the binary is missing and cannot be built.
 pub(crate) fn binary() -> PathBuf {
+    // Once per test binary: the tests run in parallel and would each build it.
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(find_or_build).clone()
+}
+
+fn find_or_build() -> PathBuf {
     let test_binary = std::env::current_exe().expect("the test binary's path");
     let profile_dir = test_binary
         .parent()

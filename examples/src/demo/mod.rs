@@ -5,7 +5,8 @@
 //! end-to-end tests (`tests/demo_*.rs`) run the same code: [`app`] builds the service,
 //! [`serve`] runs it on a listener until a shutdown future resolves, [`LocalMode`] holds the
 //! generated key pair and the curl commands printed in local development mode, and [`Cli`]
-//! reads the command line.
+//! reads the command line. The Lambda example (`examples/lambda/main.rs`) serves the same
+//! router, from [`Mode::configured_from_env`] and [`app_from_env`].
 //!
 //! One file per job: `routes` (the router and its handlers), `local` (local development mode:
 //! tokens, commands and the banner), `cli` (arguments, `PORT`, and the choice of mode).

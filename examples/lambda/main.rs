@@ -19,7 +19,6 @@ use std::process::ExitCode;
 
 use clerk_examples::demo::{self, Mode, clerk_env_present};
 use clerk_sdk::config::env;
-use tracing_subscriber::EnvFilter;
 
 /// Set by Lambda to the host and port of the Runtime API; `lambda_http` polls it for events.
 const RUNTIME_API: &str = "AWS_LAMBDA_RUNTIME_API";
@@ -27,13 +26,7 @@ const RUNTIME_API: &str = "AWS_LAMBDA_RUNTIME_API";
 #[tokio::main]
 async fn main() -> ExitCode {
     // Lambda sends stderr to CloudWatch Logs, which timestamps every line and shows no colours.
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,clerk_sdk=debug"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
-        .without_time()
-        .init();
+    demo::init_logging(false);
 
     // Checked here because lambda_runtime panics without it.
     if std::env::var_os(RUNTIME_API).is_none() {

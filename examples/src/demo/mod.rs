@@ -46,10 +46,11 @@ pub use routes::{
 
 use std::fmt;
 use std::future::Future;
-use std::io::Write;
+use std::io::{IsTerminal as _, Write};
 use std::net::{Ipv4Addr, SocketAddr};
 
 use tokio::net::TcpListener;
+use tracing_subscriber::EnvFilter;
 
 /// The whole demo: listens on `127.0.0.1:<port>`, picks the [`Mode`] from the environment,
 /// the webhook route's replay store too ([`ReplayChoice::from_env`]: Redis with `REDIS_URL`),
@@ -102,6 +103,22 @@ pub async fn app_from_env(mode: &Mode) -> Result<(axum::Router, Option<ReplayCho
         None => (None, None),
     };
     Ok((app(mode.clerk().clone(), webhook), replay))
+}
+
+/// Sends the binary's log to stderr, filtered by `RUST_LOG` (default `info,clerk_sdk=debug`).
+/// With `timestamps`, each line starts with the time and is coloured when stderr is a terminal;
+/// without, lines carry neither, for a log service that timestamps them itself (AWS Lambda's
+/// CloudWatch Logs).
+pub fn init_logging(timestamps: bool) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,clerk_sdk=debug"));
+    let log = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if timestamps {
+        log.with_ansi(std::io::stderr().is_terminal()).init();
+    } else {
+        log.with_ansi(false).without_time().init();
+    }
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves, then lets in-flight requests finish

@@ -58,6 +58,12 @@ async fn main() -> ExitCode {
         webhooks = mode.webhook().is_some(),
         "clerk-sdk demo ready on AWS Lambda"
     );
+    if config.authorized_parties().is_empty() {
+        tracing::warn!(
+            "{} is not set, so the azp claim is not checked: set it to your frontend origins",
+            env::AUTHORIZED_PARTIES
+        );
+    }
     if let Some(replay) = replay {
         tracing::info!("{}", replay.banner_line().trim_end());
     }

@@ -340,6 +340,11 @@ async fn the_function_answers_http_api_events_as_the_demo_does() {
     if order != want_order {
         failures.push(format!("answers in the order {order:?}"));
     }
+    // CLERK_JWT_KEY: the function verifies without fetching keys.
+    if !log.contains("clerk-sdk demo ready on AWS Lambda networkless=true authorized_parties=1 webhooks=true")
+    {
+        failures.push("the function did not log its networkless start".to_owned());
+    }
     for token in tokens.all() {
         if log.contains(token) {
             failures.push("the function's log shows a token".to_owned());

@@ -1,9 +1,40 @@
 //! A typed client for Clerk's Backend API: users, organizations, memberships, invitations and
 //! sessions.
 //!
+//! [`BackendApi`] is the handle (from [`crate::Clerk::api`], [`BackendApi::new`] or
+//! [`BackendApi::from_env`]); its resource accessors hold the operations, each named after
+//! the call it makes (`api.users().get(id)`, `api.organizations().memberships(org).list(..)`)
+//! and documented with the endpoint it calls. [`BackendApi::request`] reaches any other
+//! endpoint with the same key, headers, retries and error type.
+//!
+//! Every typed operation is a row of [`OPERATIONS`] (method, path template, parameter names)
+//! and builds its request from that row. Parameters are `XxxParams::new()` plus one setter per
+//! wire name. Failures are one [`ApiError`]; timeouts, retries and an optional client-side
+//! rate limit are one [`ApiPolicy`].
+//!
 //! The models are lenient by design: Clerk adds fields and enum values without a new API
 //! version, so an unknown value is kept rather than refused.
 
+mod client;
+mod encode;
+mod error;
 mod model;
+mod operation;
+mod params;
+mod policy;
+mod rate_limit;
+mod raw;
 
+pub use client::BackendApi;
+pub use encode::{IntoValues, Many};
+pub use error::{ApiError, ClerkError, Refusal, StatusError, TransportFailure};
 pub use model::*;
+pub use operation::{OPERATIONS, Operation};
+pub use params::{
+    CreateInvitationParams, CreateMembershipParams, CreateOrganizationInvitationParams,
+    CreateOrganizationParams, CreateUserParams, InvitationListParams, MembershipListParams,
+    MetadataParams, OrganizationInvitationListParams, OrganizationListParams, PageParams,
+    SessionListParams, UpdateOrganizationParams, UpdateUserParams, UserListParams,
+};
+pub use policy::{ApiPolicy, RateLimit};
+pub use raw::RawRequest;

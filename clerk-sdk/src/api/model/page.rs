@@ -1,0 +1,121 @@
+//! One page of a list answer.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+use super::de::WireStr;
+
+/// One page of a list: the items, and how many match the query in total (on every page).
+///
+/// Reads Clerk's `{"data": [...], "total_count": N}`, and also a bare JSON array (what some
+/// list endpoints answer unless asked for `paginated=true`), whose total is then its length.
+/// Serializes as `{"data": [...], "total_count": N}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Page<T> {
+    /// The items on this page.
+    pub data: Vec<T>,
+    /// How many items match the query, across all pages.
+    pub total_count: u64,
+}
+
+impl<T> Page<T> {
+    /// A page of `data` out of `total_count` matches.
+    pub fn new(data: Vec<T>, total_count: u64) -> Self {
+        Page { data, total_count }
+    }
+
+    /// The number of items on this page.
+    pub fn len(&self) -> usize {
+        self.data.len()
+    }
+
+    /// Whether this page has no items.
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+
+    /// The items on this page.
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.data.iter()
+    }
+}
+
+impl<T> Default for Page<T> {
+    fn default() -> Self {
+        Page::new(Vec::new(), 0)
+    }
+}
+
+/// A page holding every item of a list: the total is its length.
+impl<T> From<Vec<T>> for Page<T> {
+    fn from(data: Vec<T>) -> Self {
+        let total_count = u64::try_from(data.len()).unwrap_or(u64::MAX);
+        Page::new(data, total_count)
+    }
+}
+
+impl<T> IntoIterator for Page<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.data.into_iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Page<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.data.iter()
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(PageVisitor(PhantomData))
+    }
+}
+
+struct PageVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for PageVisitor<T> {
+    type Value = Page<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list page ({\"data\": [...], \"total_count\": N}) or a JSON array")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Page<T>, A::Error> {
+        let mut data = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(500));
+        while let Some(item) = seq.next_element()? {
+            data.push(item);
+        }
+        Ok(Page::from(data))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Page<T>, A::Error> {
+        let mut data: Option<Vec<T>> = None;
+        let mut total_count: Option<u64> = None;
+        while let Some(key) = map.next_key::<WireStr<'de>>()? {
+            match key.as_str() {
+                "data" if data.is_some() => return Err(de::Error::duplicate_field("data")),
+                "data" => data = Some(map.next_value()?),
+                "total_count" => total_count = map.next_value::<Option<u64>>()?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        let data = data.ok_or_else(|| de::Error::missing_field("data"))?;
+        Ok(match total_count {
+            Some(total_count) => Page::new(data, total_count),
+            None => Page::from(data),
+        })
+    }
+}

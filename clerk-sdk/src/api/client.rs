@@ -127,13 +127,14 @@ impl BackendApi {
         };
         let mut attempts = 0u32;
         loop {
-            if let Some(limiter) = &inner.limiter {
-                let at = limiter.reserve(Instant::now());
-                if at >= deadline {
-                    return Err(timed_out(attempts));
-                }
-                tokio::time::sleep_until(at).await;
-            }
+            // Held until the attempt is over; the limit counts it for one more window.
+            let slot = match &inner.limiter {
+                Some(limiter) => match limiter.acquire(deadline).await {
+                    Some(slot) => Some(slot),
+                    None => return Err(timed_out(attempts)),
+                },
+                None => None,
+            };
             let remaining = deadline.saturating_duration_since(Instant::now());
             if remaining.is_zero() {
                 return Err(timed_out(attempts));
@@ -172,6 +173,7 @@ impl BackendApi {
                     )
                 }
             };
+            drop(slot);
             if attempts > policy.max_retries || !retryable(&call.method, outcome) {
                 return Err(error);
             }

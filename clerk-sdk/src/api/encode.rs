@@ -99,6 +99,18 @@ impl Fields {
         })
     }
 
+    pub(crate) fn str(&self, name: &str) -> Option<&str> {
+        self.0.iter().find_map(|(n, v)| match v {
+            Param::Str(s) if *n == name => Some(s.as_str()),
+            _ => None,
+        })
+    }
+
+    /// Keeps the parameters whose name passes `keep`.
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&'static str) -> bool) {
+        self.0.retain(|(n, _)| keep(n));
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -18,12 +18,16 @@
 mod client;
 mod encode;
 mod error;
+mod invitations;
 mod model;
 mod operation;
+mod organizations;
 mod params;
 mod policy;
 mod rate_limit;
 mod raw;
+mod sessions;
+mod users;
 
 pub use client::BackendApi;
 pub use encode::{IntoValues, Many};
@@ -37,4 +41,8 @@ pub use params::{
     SessionListParams, UpdateOrganizationParams, UpdateUserParams, UserListParams,
 };
 pub use policy::{ApiPolicy, RateLimit};
+pub use invitations::Invitations;
+pub use organizations::{OrganizationInvitations, OrganizationMemberships, Organizations};
 pub use raw::RawRequest;
+pub use sessions::Sessions;
+pub use users::Users;

@@ -1,13 +1,18 @@
-//! The client-side rate limiter: at most `requests` attempts start in any window of `per`.
+//! The client-side rate limiter: at most `requests` attempts reach Clerk in any window of
+//! `per`.
 //!
-//! Each attempt reserves a start time: now, or, when the last `requests` reservations fill
-//! the window, the moment the oldest of them leaves it. Reservations are handed out in order,
-//! so waiters are served first come, first served, and nobody wakes up just to find the window
-//! full again. The lock is never held across a wait.
+//! Counting start times on the client is not enough: a burst's first attempts each open a
+//! connection and arrive late, the next ones reuse the connections and arrive early, and Clerk
+//! (which counts arrivals) sees more than the limit in one window. So each attempt holds one
+//! of `requests` permits from before it is sent until `per` after its answer (or failure):
+//! two attempts on the same permit then arrive at least `per` apart, whatever the network
+//! does, and no window can hold more than `requests` arrivals. Waiters are served first come,
+//! first served (Tokio's semaphore is fair); no lock is held across a wait.
 
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
+use std::time::Duration;
 
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
 use super::policy::RateLimit;
@@ -15,68 +20,69 @@ use super::policy::RateLimit;
 /// Shared by every clone of a [`super::BackendApi`] built with the same policy.
 #[derive(Debug, Clone)]
 pub(crate) struct RateLimiter {
-    limit: RateLimit,
-    /// Start times of the latest `limit.requests` reservations, oldest first.
-    starts: Arc<Mutex<VecDeque<Instant>>>,
+    per: Duration,
+    permits: Arc<Semaphore>,
+}
+
+/// One attempt's place in the limit; gives it back `per` after being dropped.
+#[derive(Debug)]
+pub(crate) struct Slot {
+    per: Duration,
+    permit: Option<OwnedSemaphorePermit>,
 }
 
 impl RateLimiter {
     pub(crate) fn new(limit: RateLimit) -> Self {
         RateLimiter {
-            limit,
-            starts: Arc::new(Mutex::new(VecDeque::new())),
+            per: limit.per,
+            permits: Arc::new(Semaphore::new(limit.requests as usize)),
         }
     }
 
-    /// Reserves the next start time at or after `now`.
-    pub(crate) fn reserve(&self, now: Instant) -> Instant {
-        let capacity = self.limit.requests as usize;
-        let mut starts = self.starts.lock().unwrap_or_else(PoisonError::into_inner);
-        let at = if starts.len() < capacity {
-            now
-        } else {
-            // The reservation `capacity` places back must have left the window.
-            starts
-                .front()
-                .map_or(now, |oldest| now.max(*oldest + self.limit.per))
+    /// Waits for a slot until `deadline`; `None` when the deadline comes first.
+    pub(crate) async fn acquire(&self, deadline: Instant) -> Option<Slot> {
+        let permit = tokio::time::timeout_at(deadline, self.permits.clone().acquire_owned())
+            .await
+            .ok()?
+            .ok()?;
+        Some(Slot {
+            per: self.per,
+            permit: Some(permit),
+        })
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let (Some(permit), Ok(runtime)) = (self.permit.take(), tokio::runtime::Handle::try_current())
+        else {
+            return;
         };
-        starts.push_back(at);
-        while starts.len() > capacity {
-            starts.pop_front();
-        }
-        at
+        let per = self.per;
+        runtime.spawn(async move {
+            tokio::time::sleep(per).await;
+            drop(permit);
+        });
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
-    #[test]
-    fn no_window_ever_holds_more_than_the_limit() {
-        let limiter = RateLimiter::new(RateLimit::new(3, Duration::from_secs(1)));
-        let t0 = Instant::now();
-        let starts: Vec<_> = (0..10).map(|_| limiter.reserve(t0)).collect();
-        for (i, s) in starts.iter().enumerate() {
-            let in_window = starts
-                .iter()
-                .filter(|o| **o >= *s && **o < *s + Duration::from_secs(1))
-                .count();
-            assert!(in_window <= 3, "window starting at reservation {i}");
-        }
-        assert_eq!(starts[2], t0);
-        assert_eq!(starts[3], t0 + Duration::from_secs(1));
-        assert_eq!(starts[9], t0 + Duration::from_secs(3));
-    }
-
-    #[test]
-    fn an_idle_limiter_does_not_delay() {
-        let limiter = RateLimiter::new(RateLimit::new(2, Duration::from_millis(100)));
-        let t0 = Instant::now();
-        limiter.reserve(t0);
-        limiter.reserve(t0);
-        let later = t0 + Duration::from_secs(5);
-        assert_eq!(limiter.reserve(later), later);
+    #[tokio::test]
+    async fn a_slot_comes_back_one_window_after_its_attempt() {
+        let per = Duration::from_millis(200);
+        let limiter = RateLimiter::new(RateLimit::new(2, per));
+        let far = Instant::now() + Duration::from_secs(60);
+        let a = limiter.acquire(far).await.unwrap();
+        let _b = limiter.acquire(far).await.unwrap();
+        // Full: the next one waits, and gives up at its deadline.
+        let soon = Instant::now() + Duration::from_millis(50);
+        assert!(limiter.acquire(soon).await.is_none());
+        drop(a);
+        let released = Instant::now();
+        let _c = limiter.acquire(far).await.unwrap();
+        assert!(released.elapsed() >= per, "{:?}", released.elapsed());
     }
 }

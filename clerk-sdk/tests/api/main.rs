@@ -2,6 +2,7 @@
 //! operation, errors, retries, timeouts, the rate limiter, path encoding and `list_all`.
 
 mod errors;
+mod local_clerk;
 mod list_all;
 mod reliability;
 mod requests;

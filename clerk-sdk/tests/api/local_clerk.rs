@@ -60,10 +60,16 @@ async fn a_user_flow_against_the_local_clerk() {
         json!({"flags": {"beta": true, "gamma": 1}})
     );
     let replaced = users
-        .replace_metadata(&user.id, &MetadataParams::new().public_metadata(json!({"only": 1})))
+        .replace_metadata(
+            &user.id,
+            &MetadataParams::new().public_metadata(json!({"only": 1})),
+        )
         .await
         .unwrap();
-    assert_eq!(serde_json::Value::Object(replaced.public_metadata), json!({"only": 1}));
+    assert_eq!(
+        serde_json::Value::Object(replaced.public_metadata),
+        json!({"only": 1})
+    );
 
     let found = users
         .list(&UserListParams::new().email_address("ada@example.com").limit(5))
@@ -79,7 +85,12 @@ async fn a_user_flow_against_the_local_clerk() {
         ]
     );
     assert_eq!(users.count(&UserListParams::new()).await.unwrap(), 1);
-    assert!(users.verify_password(&user.id, "a long enough password 123").await.unwrap());
+    assert!(
+        users
+            .verify_password(&user.id, "a long enough password 123")
+            .await
+            .unwrap()
+    );
     assert!(!users.verify_password(&user.id, "wrong").await.unwrap());
 
     let deleted = users.delete(&user.id).await.unwrap();
@@ -92,8 +103,12 @@ async fn a_user_flow_against_the_local_clerk() {
 #[tokio::test]
 async fn an_organization_flow_against_the_local_clerk() {
     let (clerk, api) = local().await;
-    let admin = clerk.seed_user(UserSeed::new().email_address("admin@acme.test")).unwrap();
-    let member = clerk.seed_user(UserSeed::new().email_address("m@acme.test")).unwrap();
+    let admin = clerk
+        .seed_user(UserSeed::new().email_address("admin@acme.test"))
+        .unwrap();
+    let member = clerk
+        .seed_user(UserSeed::new().email_address("m@acme.test"))
+        .unwrap();
     let org = clerk
         .seed_organization(OrganizationSeed::new("Acme").slug("acme"))
         .unwrap();
@@ -118,7 +133,14 @@ async fn an_organization_flow_against_the_local_clerk() {
         .unwrap();
     assert_eq!(mine.data[0].organization.id, org);
     members.delete(&member).await.unwrap();
-    assert_eq!(members.list(&MembershipListParams::new()).await.unwrap().total_count, 1);
+    assert_eq!(
+        members
+            .list(&MembershipListParams::new())
+            .await
+            .unwrap()
+            .total_count,
+        1
+    );
 
     let invitations = api.organizations().invitations(&org);
     let invitation = invitations
@@ -132,7 +154,11 @@ async fn an_organization_flow_against_the_local_clerk() {
     assert_eq!(invitations.get(&invitation.id).await.unwrap().id, invitation.id);
     invitations.revoke(&invitation.id, Some(&admin)).await.unwrap();
 
-    let orgs = api.organizations().list(&OrganizationListParams::new()).await.unwrap();
+    let orgs = api
+        .organizations()
+        .list(&OrganizationListParams::new())
+        .await
+        .unwrap();
     assert_eq!(orgs.total_count, 1);
     let deleted = api.organizations().delete(&org).await.unwrap();
     assert!(deleted.deleted);
@@ -162,7 +188,11 @@ async fn list_all_over_2500_local_users_by_cursor() {
     assert_eq!(ids, want);
     let requests = clerk.recorded_requests();
     assert_eq!(requests.len(), 6);
-    assert!(requests[1..].iter().all(|r| r.query_pairs.iter().any(|(k, _)| k == "starting_after")));
+    assert!(
+        requests[1..]
+            .iter()
+            .all(|r| r.query_pairs.iter().any(|(k, _)| k == "starting_after"))
+    );
 }
 
 #[tokio::test]
@@ -195,4 +225,26 @@ async fn the_local_rate_limit_answers_429_and_the_client_limiter_avoids_it() {
     for result in futures_util::future::join_all(calls).await {
         result.unwrap();
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_concurrent_gets_through_one_handle_all_succeed() {
+    let (clerk, api) = local().await;
+    let user = clerk
+        .seed_user(UserSeed::new().email_address("c@x.test"))
+        .unwrap();
+    let calls = (0..1_000).map(|_| {
+        let api = api.clone();
+        let user = user.clone();
+        tokio::spawn(async move { api.users().get(&user).await })
+    });
+    let started = std::time::Instant::now();
+    for call in futures_util::future::join_all(calls).await {
+        assert_eq!(call.unwrap().unwrap().id, user);
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
 }

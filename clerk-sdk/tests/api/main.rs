@@ -2,8 +2,8 @@
 //! operation, errors, retries, timeouts, the rate limiter, path encoding and `list_all`.
 
 mod errors;
-mod local_clerk;
 mod list_all;
+mod local_clerk;
 mod reliability;
 mod requests;
 mod server;

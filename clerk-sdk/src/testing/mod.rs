@@ -46,7 +46,10 @@ mod mock_api;
 #[cfg(feature = "redis")]
 mod redis_server;
 
-pub use mock_api::{Endpoint, Fault, MachineTokenSpec, MockClerkApi};
+pub use mock_api::{
+    Endpoint, Fault, InvitationSeed, MachineTokenSpec, MembershipSeed, MockClerkApi,
+    OrganizationInvitationSeed, OrganizationSeed, RecordedRequest, SeedError, SessionSeed, UserSeed,
+};
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(all(feature = "testing", feature = "redis"))))]
 pub use redis_server::{RedisServer, RedisServerError};

@@ -1,0 +1,10 @@
+//! Tests of the local Clerk over real loopback HTTP, one file per area.
+
+mod invitations;
+mod machine;
+mod organizations;
+mod requests;
+mod sessions;
+mod support;
+mod users;
+mod wire;

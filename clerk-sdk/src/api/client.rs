@@ -167,10 +167,7 @@ impl BackendApi {
                         TransportError::Connect => TransportFailure::Connect,
                         _ => TransportFailure::Broken,
                     };
-                    (
-                        Outcome::Transport(cause),
-                        ApiError::Transport { cause, attempts },
-                    )
+                    (Outcome::Transport(cause), ApiError::Transport { cause, attempts })
                 }
             };
             drop(slot);

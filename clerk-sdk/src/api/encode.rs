@@ -344,7 +344,11 @@ mod tests {
     fn empty_and_dot_ids_are_refused() {
         assert_eq!(segment("user_id", ""), Err(Refusal::EmptyId("user_id")));
         for id in [".", "..", "%2e", "%2E%2e", "%252e%252e", "%25252e"] {
-            assert_eq!(segment("user_id", id), Err(Refusal::DotSegment("user_id")), "{id}");
+            assert_eq!(
+                segment("user_id", id),
+                Err(Refusal::DotSegment("user_id")),
+                "{id}"
+            );
         }
     }
 
@@ -377,7 +381,10 @@ mod tests {
     #[test]
     fn body_keeps_metadata_nulls_and_order() {
         let mut f = Fields::default();
-        f.set("public_metadata", Param::Json(serde_json::json!({"a": null, "camelKey": {"x": 1}})));
+        f.set(
+            "public_metadata",
+            Param::Json(serde_json::json!({"a": null, "camelKey": {"x": 1}})),
+        );
         f.append("email_address", vec!["a@x.com".into()]);
         f.set("skip_password_checks", Param::Bool(false));
         assert_eq!(

@@ -164,12 +164,7 @@ struct ErrorBody {
 
 impl StatusError {
     /// Reads a non-success answer: Clerk's error body when it is one, else an excerpt.
-    pub(crate) fn from_answer(
-        status: StatusCode,
-        headers: &HeaderMap,
-        body: &[u8],
-        attempts: u32,
-    ) -> Self {
+    pub(crate) fn from_answer(status: StatusCode, headers: &HeaderMap, body: &[u8], attempts: u32) -> Self {
         let parsed: Option<ErrorBody> = serde_json::from_slice(body).ok();
         let header_trace = headers
             .get("cf-ray")
@@ -317,12 +312,7 @@ mod tests {
     #[test]
     fn clerk_error_body_is_read_with_trace_id_from_body_first() {
         let body = br#"{"errors":[{"code":"resource_not_found","message":"not found","long_message":"No user","meta":{"param_name":"id"}}],"clerk_trace_id":"t1"}"#;
-        let e = StatusError::from_answer(
-            StatusCode::NOT_FOUND,
-            &headers(&[("cf-ray", "ray")]),
-            body,
-            1,
-        );
+        let e = StatusError::from_answer(StatusCode::NOT_FOUND, &headers(&[("cf-ray", "ray")]), body, 1);
         assert_eq!(e.trace_id.as_deref(), Some("t1"));
         assert_eq!(e.errors[0].code, "resource_not_found");
         assert_eq!(e.errors[0].long_message.as_deref(), Some("No user"));

@@ -32,17 +32,17 @@ mod users;
 pub use client::BackendApi;
 pub use encode::{IntoValues, Many};
 pub use error::{ApiError, ClerkError, Refusal, StatusError, TransportFailure};
+pub use invitations::Invitations;
 pub use model::*;
 pub use operation::{OPERATIONS, Operation};
+pub use organizations::{OrganizationInvitations, OrganizationMemberships, Organizations};
 pub use params::{
     CreateInvitationParams, CreateMembershipParams, CreateOrganizationInvitationParams,
-    CreateOrganizationParams, CreateUserParams, InvitationListParams, MembershipListParams,
-    MetadataParams, OrganizationInvitationListParams, OrganizationListParams, PageParams,
-    SessionListParams, UpdateOrganizationParams, UpdateUserParams, UserListParams,
+    CreateOrganizationParams, CreateUserParams, InvitationListParams, MembershipListParams, MetadataParams,
+    OrganizationInvitationListParams, OrganizationListParams, PageParams, SessionListParams,
+    UpdateOrganizationParams, UpdateUserParams, UserListParams,
 };
 pub use policy::{ApiPolicy, RateLimit};
-pub use invitations::Invitations;
-pub use organizations::{OrganizationInvitations, OrganizationMemberships, Organizations};
 pub use raw::RawRequest;
 pub use sessions::Sessions;
 pub use users::Users;

@@ -11,9 +11,9 @@ use super::encode::{Fields, query_string, segment};
 use super::error::Refusal;
 use super::params::{
     CreateInvitationParams, CreateMembershipParams, CreateOrganizationInvitationParams,
-    CreateOrganizationParams, CreateUserParams, InvitationListParams, MembershipListParams,
-    MetadataParams, OrganizationInvitationListParams, OrganizationListParams, PageParams,
-    SessionListParams, UpdateOrganizationParams, UpdateUserParams, UserListParams,
+    CreateOrganizationParams, CreateUserParams, InvitationListParams, MembershipListParams, MetadataParams,
+    OrganizationInvitationListParams, OrganizationListParams, PageParams, SessionListParams,
+    UpdateOrganizationParams, UpdateUserParams, UserListParams,
 };
 
 /// One typed Backend API operation.
@@ -151,7 +151,8 @@ impl Operation {
     /// The placeholder names of [`Operation::path`], in order.
     pub fn path_params(&self) -> impl Iterator<Item = &'static str> {
         let path: &'static str = self.path;
-        path.split('/').filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+        path.split('/')
+            .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
     }
 
     /// The path with each placeholder replaced by the next id, encoded as one segment.
@@ -232,7 +233,11 @@ mod tests {
     fn every_row_is_well_formed() {
         for op in OPERATIONS {
             assert!(op.path.starts_with('/'), "{}", op.name);
-            assert!(["GET", "POST", "PATCH", "PUT", "DELETE"].contains(&op.method), "{}", op.name);
+            assert!(
+                ["GET", "POST", "PATCH", "PUT", "DELETE"].contains(&op.method),
+                "{}",
+                op.name
+            );
             assert_eq!(op.http_method().as_str(), op.method);
             let mut names: Vec<_> = op.query.to_vec();
             names.sort_unstable();
@@ -263,7 +268,9 @@ mod tests {
         let mut f = Fields::default();
         f.set("unsafe_metadata", Param::Json(serde_json::json!({})));
         assert_eq!(
-            ORGS_UPDATE_METADATA.call_with(&["org_1"], None, Some(&f)).unwrap_err(),
+            ORGS_UPDATE_METADATA
+                .call_with(&["org_1"], None, Some(&f))
+                .unwrap_err(),
             Refusal::UnsupportedParameter {
                 operation: "organizations.update_metadata",
                 name: "unsafe_metadata"

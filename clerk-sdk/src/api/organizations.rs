@@ -52,10 +52,7 @@ impl<'a> Organizations<'a> {
     ///
     /// # Errors
     /// [`ApiError`]; a `limit` outside 1..=500 is refused before sending.
-    pub async fn list(
-        &self,
-        params: &OrganizationListParams,
-    ) -> Result<Page<Organization>, ApiError> {
+    pub async fn list(&self, params: &OrganizationListParams) -> Result<Page<Organization>, ApiError> {
         let call = op::ORGS_LIST.call_with(&[], Some(&params.fields), None)?;
         self.api.send(call).await
     }
@@ -94,8 +91,7 @@ impl<'a> Organizations<'a> {
         organization_id: &str,
         params: &MetadataParams,
     ) -> Result<Organization, ApiError> {
-        let call =
-            op::ORGS_UPDATE_METADATA.call_with(&[organization_id], None, Some(&params.fields))?;
+        let call = op::ORGS_UPDATE_METADATA.call_with(&[organization_id], None, Some(&params.fields))?;
         self.api.send(call).await
     }
 
@@ -109,8 +105,7 @@ impl<'a> Organizations<'a> {
         organization_id: &str,
         params: &MetadataParams,
     ) -> Result<Organization, ApiError> {
-        let call =
-            op::ORGS_REPLACE_METADATA.call_with(&[organization_id], None, Some(&params.fields))?;
+        let call = op::ORGS_REPLACE_METADATA.call_with(&[organization_id], None, Some(&params.fields))?;
         self.api.send(call).await
     }
 
@@ -158,10 +153,7 @@ impl OrganizationMemberships<'_> {
     ///
     /// # Errors
     /// [`ApiError`].
-    pub async fn create(
-        &self,
-        params: &CreateMembershipParams,
-    ) -> Result<OrganizationMembership, ApiError> {
+    pub async fn create(&self, params: &CreateMembershipParams) -> Result<OrganizationMembership, ApiError> {
         let ids = [self.organization_id.as_str()];
         let call = op::MEMBERSHIPS_CREATE.call_with(&ids, None, Some(&params.fields))?;
         self.api.send(call).await

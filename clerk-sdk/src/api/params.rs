@@ -546,7 +546,13 @@ mod tests {
         let rendered: Vec<_> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
         assert_eq!(
             rendered,
-            ["limit=0", "email_address=a", "email_address=b", "email_address=c", "banned=false"]
+            [
+                "limit=0",
+                "email_address=a",
+                "email_address=b",
+                "email_address=c",
+                "banned=false"
+            ]
         );
     }
 }

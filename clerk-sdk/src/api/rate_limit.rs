@@ -54,8 +54,7 @@ impl RateLimiter {
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        let (Some(permit), Ok(runtime)) = (self.permit.take(), tokio::runtime::Handle::try_current())
-        else {
+        let (Some(permit), Ok(runtime)) = (self.permit.take(), tokio::runtime::Handle::try_current()) else {
             return;
         };
         let per = self.per;

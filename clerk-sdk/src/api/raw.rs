@@ -53,9 +53,7 @@ impl<'a> RawRequest<'a> {
 
     /// Sets the JSON body.
     pub fn json(mut self, body: &impl Serialize) -> Self {
-        self.body = serde_json::to_vec(body)
-            .map(Some)
-            .map_err(|_| Refusal::Body);
+        self.body = serde_json::to_vec(body).map(Some).map_err(|_| Refusal::Body);
         self
     }
 
@@ -116,7 +114,14 @@ mod tests {
     #[test]
     fn paths_are_checked() {
         let api = api();
-        for bad in ["users", "/users/../jwks", "/users/%2e%2e", "/users?x=1", "/a b", "/a#b"] {
+        for bad in [
+            "users",
+            "/users/../jwks",
+            "/users/%2e%2e",
+            "/users?x=1",
+            "/a b",
+            "/a#b",
+        ] {
             let e = RawRequest::new(&api, Method::GET, bad).into_call().unwrap_err();
             assert_eq!(e, Refusal::InvalidPath, "{bad}");
         }
@@ -125,6 +130,9 @@ mod tests {
             .query("x", "a b")
             .into_call()
             .unwrap();
-        assert_eq!(call.path_and_query, "/users/user%2F1?order_by=%2Bcreated_at&x=a+b");
+        assert_eq!(
+            call.path_and_query,
+            "/users/user%2F1?order_by=%2Bcreated_at&x=a+b"
+        );
     }
 }

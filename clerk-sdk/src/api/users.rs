@@ -133,11 +133,7 @@ impl Users<'_> {
     ///
     /// # Errors
     /// [`ApiError`].
-    pub async fn update_metadata(
-        &self,
-        user_id: &str,
-        params: &MetadataParams,
-    ) -> Result<User, ApiError> {
+    pub async fn update_metadata(&self, user_id: &str, params: &MetadataParams) -> Result<User, ApiError> {
         let call = op::USERS_UPDATE_METADATA.call_with(&[user_id], None, Some(&params.fields))?;
         self.api.send(call).await
     }
@@ -147,11 +143,7 @@ impl Users<'_> {
     ///
     /// # Errors
     /// [`ApiError`].
-    pub async fn replace_metadata(
-        &self,
-        user_id: &str,
-        params: &MetadataParams,
-    ) -> Result<User, ApiError> {
+    pub async fn replace_metadata(&self, user_id: &str, params: &MetadataParams) -> Result<User, ApiError> {
         let call = op::USERS_REPLACE_METADATA.call_with(&[user_id], None, Some(&params.fields))?;
         self.api.send(call).await
     }
@@ -206,8 +198,7 @@ impl Users<'_> {
         user_id: &str,
         params: &PageParams,
     ) -> Result<Page<OrganizationMembership>, ApiError> {
-        let call =
-            op::USERS_ORGANIZATION_MEMBERSHIPS.call_with(&[user_id], Some(&params.fields), None)?;
+        let call = op::USERS_ORGANIZATION_MEMBERSHIPS.call_with(&[user_id], Some(&params.fields), None)?;
         self.api.send(call).await
     }
 
@@ -247,11 +238,12 @@ struct Walk {
 
 impl Walk {
     async fn next(&mut self) -> Option<Result<User, ApiError>> {
-        if self.buffer.is_empty() && !self.done {
-            if let Err(e) = self.fetch().await {
-                self.done = true;
-                return Some(Err(e));
-            }
+        if self.buffer.is_empty()
+            && !self.done
+            && let Err(e) = self.fetch().await
+        {
+            self.done = true;
+            return Some(Err(e));
         }
         self.buffer.pop_front().map(Ok)
     }

@@ -27,7 +27,10 @@ async fn clerk_error_body_is_exposed() {
         .unwrap_err();
     assert_eq!(e.status().map(|s| s.as_u16()), Some(422));
     assert_eq!(e.code(), Some("form_param_missing"));
-    assert_eq!(e.errors()[0].long_message.as_deref(), Some("role must be included."));
+    assert_eq!(
+        e.errors()[0].long_message.as_deref(),
+        Some("role must be included.")
+    );
     assert_eq!(e.errors()[0].meta["param_name"], "role");
     assert_eq!(e.trace_id(), Some("trace_abc"));
     assert!(!e.is_not_found() && !e.is_rate_limited() && !e.is_unauthorized());
@@ -39,8 +42,11 @@ async fn not_found_and_cf_ray() {
     let server = Server::start().await;
     let api = client(&server);
     server.reply(
-        Reply::json(404, r#"{"errors":[{"code":"resource_not_found","message":"not found"}]}"#)
-            .header("cf-ray", "8f1e2d-AMS"),
+        Reply::json(
+            404,
+            r#"{"errors":[{"code":"resource_not_found","message":"not found"}]}"#,
+        )
+        .header("cf-ray", "8f1e2d-AMS"),
     );
     let e = api.users().get("user_missing").await.unwrap_err();
     assert!(e.is_not_found());
@@ -63,7 +69,13 @@ async fn non_json_500_keeps_status_and_excerpt() {
     };
     assert_eq!(status.status.as_u16(), 500);
     assert!(status.errors.is_empty());
-    assert!(status.body_excerpt.as_deref().unwrap().contains("Internal Server Error"));
+    assert!(
+        status
+            .body_excerpt
+            .as_deref()
+            .unwrap()
+            .contains("Internal Server Error")
+    );
     assert_eq!(status.attempts, 1);
 }
 
@@ -72,7 +84,13 @@ async fn retry_after_in_seconds_and_as_an_http_date() {
     let server = Server::start().await;
     // A cap below the asked wait: the 429 comes back at once, Retry-After exposed.
     let api = client(&server).with_policy(ApiPolicy::new().retry_after_cap(Duration::from_secs(1)));
-    server.reply(Reply::json(429, r#"{"errors":[{"code":"too_many_requests","message":"slow down"}]}"#).header("retry-after", "7"));
+    server.reply(
+        Reply::json(
+            429,
+            r#"{"errors":[{"code":"too_many_requests","message":"slow down"}]}"#,
+        )
+        .header("retry-after", "7"),
+    );
     let e = api.users().get("user_1").await.unwrap_err();
     assert!(e.is_rate_limited());
     assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
@@ -81,7 +99,10 @@ async fn retry_after_in_seconds_and_as_an_http_date() {
     server.reply(Reply::json(429, "{}").header("retry-after", date));
     let e = api.users().get("user_1").await.unwrap_err();
     let wait = e.retry_after().unwrap();
-    assert!(wait > Duration::from_secs(100) && wait <= Duration::from_secs(120), "{wait:?}");
+    assert!(
+        wait > Duration::from_secs(100) && wait <= Duration::from_secs(120),
+        "{wait:?}"
+    );
     assert_eq!(server.take().len(), 2, "no retry past the cap");
 }
 
@@ -94,7 +115,11 @@ async fn retry_after_within_the_cap_is_waited_for() {
     let started = std::time::Instant::now();
     let user = api.users().get("user_1").await.unwrap();
     assert_eq!(user.id, "user_1");
-    assert!(started.elapsed() >= Duration::from_millis(950), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(server.take().len(), 2);
 }
 

@@ -42,7 +42,10 @@ async fn list_all_walks_every_user_once_in_order_by_cursor() {
     let all = users();
     server.handle(serve_users(all.clone()));
     let api = client(&server);
-    let mut stream = Box::pin(api.users().list_all(UserListParams::new().limit(500).email_address_query("x")));
+    let mut stream = Box::pin(
+        api.users()
+            .list_all(UserListParams::new().limit(500).email_address_query("x")),
+    );
     let mut seen = 0;
     while let Some(user) = stream.next().await {
         let user = user.unwrap();
@@ -56,12 +59,21 @@ async fn list_all_walks_every_user_once_in_order_by_cursor() {
         let q = r.query_pairs();
         assert!(q.contains(&("limit".into(), "500".into())));
         assert!(q.contains(&("email_address_query".into(), "x".into())));
-        assert!(!q.iter().any(|(k, _)| k == "offset"), "cursor walk sends no offset");
-        let cursor = q.iter().find(|(k, _)| k == "starting_after").map(|(_, v)| v.clone());
+        assert!(
+            !q.iter().any(|(k, _)| k == "offset"),
+            "cursor walk sends no offset"
+        );
+        let cursor = q
+            .iter()
+            .find(|(k, _)| k == "starting_after")
+            .map(|(_, v)| v.clone());
         if i == 0 {
             assert_eq!(cursor, None);
         } else {
-            assert_eq!(cursor.as_deref(), Some(format!("user_{:05}", i * 500 - 1).as_str()));
+            assert_eq!(
+                cursor.as_deref(),
+                Some(format!("user_{:05}", i * 500 - 1).as_str())
+            );
         }
     }
 }
@@ -94,7 +106,11 @@ async fn list_all_pages_by_offset_for_other_orders() {
     assert_eq!(offsets[0], None);
     assert_eq!(offsets[1].as_deref(), Some("300"));
     assert_eq!(offsets[8].as_deref(), Some("2400"));
-    assert!(requests.iter().all(|r| !r.query_pairs().iter().any(|(k, _)| k == "starting_after")));
+    assert!(
+        requests
+            .iter()
+            .all(|r| !r.query_pairs().iter().any(|(k, _)| k == "starting_after"))
+    );
 }
 
 #[tokio::test]
@@ -110,5 +126,8 @@ async fn list_all_stops_at_the_first_error() {
     let items: Vec<_> = api.users().list_all(UserListParams::new()).collect().await;
     assert_eq!(items.len(), 101);
     assert!(items[..100].iter().all(Result::is_ok));
-    assert_eq!(items[100].as_ref().unwrap_err().status().map(|s| s.as_u16()), Some(400));
+    assert_eq!(
+        items[100].as_ref().unwrap_err().status().map(|s| s.as_u16()),
+        Some(400)
+    );
 }

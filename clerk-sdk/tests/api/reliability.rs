@@ -19,7 +19,12 @@ async fn get_is_retried_on_500_and_post_never() {
             .max_retries(2)
             .backoff_base(Duration::from_millis(5)),
     );
-    server.handle(|_| Some(Reply::json(500, r#"{"errors":[{"code":"internal","message":"boom"}]}"#)));
+    server.handle(|_| {
+        Some(Reply::json(
+            500,
+            r#"{"errors":[{"code":"internal","message":"boom"}]}"#,
+        ))
+    });
     let e = api.users().get("user_1").await.unwrap_err();
     assert_eq!(e.status().map(|s| s.as_u16()), Some(500));
     assert_eq!(server.take().len(), 3, "GET: 1 attempt + 2 retries");
@@ -63,7 +68,10 @@ async fn post_and_patch_are_retried_on_429() {
     server.reply(Reply::json(429, "{}"));
     server.reply(Reply::json(200, USER));
     api.users()
-        .update_metadata("user_1", &MetadataParams::new().public_metadata(serde_json::json!({"a": 1})))
+        .update_metadata(
+            "user_1",
+            &MetadataParams::new().public_metadata(serde_json::json!({"a": 1})),
+        )
         .await
         .unwrap();
     let seen = server.take();
@@ -93,7 +101,13 @@ async fn connection_refused_is_retried_for_every_method() {
     ] {
         let e = result.unwrap_err();
         assert!(
-            matches!(e, ApiError::Transport { cause: TransportFailure::Connect, attempts: 3 }),
+            matches!(
+                e,
+                ApiError::Transport {
+                    cause: TransportFailure::Connect,
+                    attempts: 3
+                }
+            ),
             "{e:?}"
         );
         assert_eq!(e.reason(), "api-connect-failed");
@@ -114,7 +128,11 @@ async fn an_attempt_times_out_and_a_post_is_not_repeated() {
     let e = api.users().get("user_1").await.unwrap_err();
     assert!(matches!(e, ApiError::Timeout { attempts: 2, .. }), "{e:?}");
     assert_eq!(e.reason(), "api-timeout");
-    assert!(started.elapsed() < Duration::from_millis(1500), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_millis(1500),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(server.take().len(), 2, "GET: retried once after a timeout");
 
     let e = api.users().lock("user_1").await.unwrap_err();
@@ -135,7 +153,11 @@ async fn the_deadline_bounds_the_whole_call() {
     let started = Instant::now();
     let e = api.users().get("user_1").await.unwrap_err();
     assert!(matches!(e, ApiError::Timeout { .. }), "{e:?}");
-    assert!(started.elapsed() < Duration::from_millis(1000), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_millis(1000),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -144,9 +166,7 @@ async fn the_rate_limiter_keeps_a_burst_of_500_under_the_limit() {
     const WINDOW: Duration = Duration::from_millis(500);
     let server = Server::start().await;
     server.handle(|_| Some(Reply::json(200, USER)));
-    let api = client(&server).with_policy(
-        ApiPolicy::new().rate_limit(RateLimit::new(LIMIT as u32, WINDOW)),
-    );
+    let api = client(&server).with_policy(ApiPolicy::new().rate_limit(RateLimit::new(LIMIT as u32, WINDOW)));
     let started = Instant::now();
     let calls = (0..500).map(|i| {
         // Clones share the limiter.

@@ -31,7 +31,8 @@ macro_rules! call {
 
 const USER: &str = r#"{"object":"user","id":"user_1"}"#;
 const ORG: &str = r#"{"object":"organization","id":"org_1"}"#;
-const MEMBERSHIP: &str = r#"{"object":"organization_membership","id":"orgmem_1","organization":{"id":"org_1"}}"#;
+const MEMBERSHIP: &str =
+    r#"{"object":"organization_membership","id":"orgmem_1","organization":{"id":"org_1"}}"#;
 const ORG_INVITATION: &str = r#"{"object":"organization_invitation","id":"orginv_1"}"#;
 const INVITATION: &str = r#"{"object":"invitation","id":"inv_1"}"#;
 const SESSION: &str = r#"{"object":"session","id":"sess_1"}"#;
@@ -128,7 +129,9 @@ fn cases() -> Vec<Case> {
             method: "PATCH",
             path: "/v1/users/user_1",
             query: &[],
-            body: Some(json!({"username": "", "legal_accepted_at": "2024-05-01T12:00:00.123Z", "delete_self_enabled": false})),
+            body: Some(
+                json!({"username": "", "legal_accepted_at": "2024-05-01T12:00:00.123Z", "delete_self_enabled": false}),
+            ),
             reply: USER,
             call: call!(api => api.users().update(
                 "user_1",
@@ -143,7 +146,9 @@ fn cases() -> Vec<Case> {
             method: "PATCH",
             path: "/v1/users/user_1/metadata",
             query: &[],
-            body: Some(json!({"public_metadata": {"plan": null, "nested": {"aB": 1}}, "unsafe_metadata": {}})),
+            body: Some(
+                json!({"public_metadata": {"plan": null, "nested": {"aB": 1}}, "unsafe_metadata": {}}),
+            ),
             reply: USER,
             call: call!(api => api.users().update_metadata(
                 "user_1",
@@ -381,7 +386,9 @@ fn cases() -> Vec<Case> {
             method: "POST",
             path: "/v1/organizations/org_1/invitations",
             query: &[],
-            body: Some(json!({"email_address": "new@x.com", "role": "org:member", "notify": false, "expires_in_days": 7})),
+            body: Some(
+                json!({"email_address": "new@x.com", "role": "org:member", "notify": false, "expires_in_days": 7}),
+            ),
             reply: ORG_INVITATION,
             call: call!(api => api.organizations().invitations("org_1").create(
                 &CreateOrganizationInvitationParams::new()
@@ -425,7 +432,9 @@ fn cases() -> Vec<Case> {
             method: "POST",
             path: "/v1/invitations",
             query: &[],
-            body: Some(json!({"email_address": "new@x.com", "ignore_existing": true, "public_metadata": {"ref": null}})),
+            body: Some(
+                json!({"email_address": "new@x.com", "ignore_existing": true, "public_metadata": {"ref": null}}),
+            ),
             reply: INVITATION,
             call: call!(api => api.invitations().create(
                 &CreateInvitationParams::new()
@@ -575,7 +584,11 @@ async fn every_operation_sends_exactly_its_request() {
         }
         if let Some(Value::Object(body)) = &case.body {
             for k in body.keys() {
-                assert!(row.body.contains(&k.as_str()), "{}: {k} not in the table", case.op);
+                assert!(
+                    row.body.contains(&k.as_str()),
+                    "{}: {k} not in the table",
+                    case.op
+                );
             }
         }
         covered.insert(case.op);
@@ -592,7 +605,10 @@ async fn results_are_decoded() {
     assert_eq!(api.users().count(&UserListParams::new()).await.unwrap(), 42);
     server.reply(Reply::json(200, r#"{"object":"token","jwt":"eyJ.x.y"}"#));
     assert_eq!(
-        api.sessions().create_token("sess_1", None, Some(60)).await.unwrap(),
+        api.sessions()
+            .create_token("sess_1", None, Some(60))
+            .await
+            .unwrap(),
         "eyJ.x.y"
     );
     server.reply(Reply::json(
@@ -634,16 +650,25 @@ async fn raw_requests_share_auth_headers_and_errors() {
     assert_eq!((r.method.as_str(), r.path.as_str()), ("POST", "/v1/domains"));
     assert_eq!(
         r.query_pairs(),
-        [("k".to_owned(), "a b+c".to_owned()), ("k".to_owned(), "2".to_owned())]
+        [
+            ("k".to_owned(), "a b+c".to_owned()),
+            ("k".to_owned(), "2".to_owned())
+        ]
     );
     assert_eq!(
         serde_json::from_slice::<Value>(&r.body).unwrap(),
         json!({"name": "x.com", "is_satellite": false})
     );
-    assert_eq!(r.header("authorization"), Some(format!("Bearer {SECRET}").as_str()));
+    assert_eq!(
+        r.header("authorization"),
+        Some(format!("Bearer {SECRET}").as_str())
+    );
     assert_eq!(r.header("clerk-api-version"), Some("2026-05-12"));
 
-    server.reply(Reply::json(404, r#"{"errors":[{"code":"resource_not_found","message":"not found"}]}"#));
+    server.reply(Reply::json(
+        404,
+        r#"{"errors":[{"code":"resource_not_found","message":"not found"}]}"#,
+    ));
     let e = api
         .request(http::Method::GET, "/domains/dmn_x")
         .send::<Value>()
@@ -701,7 +726,10 @@ async fn ids_are_one_encoded_segment_and_dot_ids_are_never_sent() {
         .list(&MembershipListParams::new())
         .await
         .unwrap_err();
-    assert!(matches!(e, ApiError::Refused(Refusal::DotSegment("organization_id"))));
+    assert!(matches!(
+        e,
+        ApiError::Refused(Refusal::DotSegment("organization_id"))
+    ));
     assert!(server.requests().is_empty(), "refused calls send nothing");
 }
 
@@ -751,7 +779,10 @@ async fn the_secret_key_never_shows_in_debug_or_errors() {
     let server = Server::start().await;
     let api = client(&server);
     assert!(!format!("{api:?}").contains(SECRET));
-    server.reply(Reply::json(401, r#"{"errors":[{"code":"clerk_key_invalid","message":"bad key"}]}"#));
+    server.reply(Reply::json(
+        401,
+        r#"{"errors":[{"code":"clerk_key_invalid","message":"bad key"}]}"#,
+    ));
     let e = api.users().get("user_1").await.unwrap_err();
     assert!(e.is_unauthorized());
     for text in [format!("{e}"), format!("{e:?}")] {

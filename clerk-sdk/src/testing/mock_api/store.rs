@@ -73,10 +73,10 @@ impl<T: Row> Table<T> {
 
     /// Every row, for a change (which drops what each had cached).
     pub(super) fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> {
-        self.rows.values_mut().map(|row| {
+        for row in self.rows.values_mut() {
             row.changing();
-            row
-        })
+        }
+        self.rows.values_mut()
     }
 
     pub(super) fn len(&self) -> usize {

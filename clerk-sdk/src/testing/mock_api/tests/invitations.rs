@@ -70,14 +70,14 @@ async fn instance_invitations_create_list_and_revoke() {
     assert_eq!(bare.ids().len(), 3);
     let wrapped = get(&mock, "/v1/invitations?paginated=true&limit=1").await;
     assert_eq!(wrapped.body["total_count"], 3);
-    assert_eq!(wrapped.ids(), [accepted.clone()]);
+    assert_eq!(wrapped.ids(), [accepted.as_str()]);
     assert_eq!(
         get(&mock, "/v1/invitations?status=accepted").await.ids(),
-        [accepted.clone()]
+        [accepted.as_str()]
     );
     assert_eq!(
         get(&mock, "/v1/invitations?query=old%40").await.ids(),
-        [accepted.clone()]
+        [accepted.as_str()]
     );
     assert_eq!(
         get(&mock, "/v1/invitations?order_by=email_address").await.ids()[2],
@@ -169,7 +169,7 @@ async fn organization_invitations_create_list_get_and_revoke() {
     assert!(list.body["data"][0]["public_inviter_data"].is_null());
     assert_eq!(
         get(&mock, &format!("{path}?status=pending")).await.ids(),
-        [id.clone()]
+        [id.as_str()]
     );
     assert_eq!(
         get(&mock, &format!("{path}?status=pending&status=accepted"))
@@ -182,13 +182,13 @@ async fn organization_invitations_create_list_get_and_revoke() {
         get(&mock, &format!("{path}?email_address=OLD%40acme.test"))
             .await
             .ids(),
-        [accepted.clone()]
+        [accepted.as_str()]
     );
     assert_eq!(
         get(&mock, &format!("{path}?order_by=email_address&limit=1"))
             .await
             .ids(),
-        [id.clone()]
+        [id.as_str()]
     );
 
     let one = get(&mock, &format!("{path}/{id}")).await;

@@ -308,11 +308,11 @@ async fn memberships_create_list_update_metadata_and_delete() {
     );
     assert_eq!(
         users(&get(&mock, &format!("{path}?user_id={bob}")).await),
-        [bob.clone()]
+        [bob.as_str()]
     );
     assert_eq!(
         users(&get(&mock, &format!("{path}?email_address=EVE%40evil.test")).await),
-        [eve.clone()]
+        [eve.as_str()]
     );
     assert_eq!(
         users(&get(&mock, &format!("{path}?query=acme.test")).await),
@@ -320,7 +320,7 @@ async fn memberships_create_list_update_metadata_and_delete() {
     );
     assert_eq!(
         users(&get(&mock, &format!("{path}?name_query=lovelace")).await),
-        [ada.clone()]
+        [ada.as_str()]
     );
     assert_eq!(
         users(&get(&mock, &format!("{path}?order_by=email_address")).await),
@@ -328,7 +328,7 @@ async fn memberships_create_list_update_metadata_and_delete() {
     );
     assert_eq!(
         users(&get(&mock, &format!("{path}?order_by=-email_address&limit=1&offset=1")).await),
-        [bob.clone()]
+        [bob.as_str()]
     );
     let custom = &get(&mock, &format!("{path}?user_id={eve}")).await.body["data"][0];
     assert_eq!(custom["role_name"], "Billing manager");

@@ -41,12 +41,12 @@ async fn list_get_and_revoke() {
     )
     .await;
     assert_eq!(wrapped.body["total_count"], 2);
-    assert_eq!(wrapped.ids(), [second.clone()]);
+    assert_eq!(wrapped.ids(), [second.as_str()]);
     assert_eq!(
         get(&mock, &format!("/v1/sessions?user_id={ada}&status=active"))
             .await
             .ids(),
-        [first.clone()]
+        [first.as_str()]
     );
     assert_eq!(get(&mock, "/v1/sessions?client_id=client_1").await.ids().len(), 2);
     let neither = get(&mock, "/v1/sessions").await;

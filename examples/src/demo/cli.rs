@@ -148,7 +148,7 @@ impl Mode {
     pub async fn start_local_clerk(self) -> Result<Mode, DemoError> {
         match self {
             Mode::Local(local) => Ok(Mode::Local(Box::new(local.start_local_clerk().await?))),
-            configured => Ok(configured),
+            configured @ Mode::Configured { .. } => Ok(configured),
         }
     }
 

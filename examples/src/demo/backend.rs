@@ -58,7 +58,7 @@ const DEMO_USERS: [DemoUser; 2] = [
 const ORG_NAME: &str = "Demo Org";
 
 /// A local Clerk on `127.0.0.1` (a free port) that accepts `secret_key`, holding
-/// the users the printed tokens name as members of their organization ([`ORG_ID`]), with the
+/// the users the printed tokens name as members of their organization (`org_demo`), with the
 /// roles the tokens claim.
 ///
 /// # Errors

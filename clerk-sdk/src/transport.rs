@@ -135,6 +135,12 @@ impl Transport {
         format!("{}/{}", self.api_url, path.trim_start_matches('/'))
     }
 
+    /// The pooled HTTP client itself.
+    #[cfg(feature = "testing")]
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
     /// `{api_url}/{api_version}`, the base of every versioned Backend API path.
     pub(crate) fn versioned_base(&self) -> String {
         format!("{}/{}", self.api_url, self.api_version)

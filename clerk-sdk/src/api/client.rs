@@ -103,6 +103,14 @@ impl BackendApi {
         &self.inner.base
     }
 
+    /// The pooled HTTP client calls go through, for benchmarks that compare the client
+    /// with bare requests on the same connections. Not public API.
+    #[cfg(feature = "testing")]
+    #[doc(hidden)]
+    pub fn __http_client(&self) -> Option<reqwest::Client> {
+        self.inner.transport.as_ref().map(|t| t.http().clone())
+    }
+
     /// Sends `call` under the policy and decodes a success answer as `T` (an empty body as
     /// JSON `null`).
     pub(crate) async fn send<T: DeserializeOwned>(&self, call: Call) -> Result<T, ApiError> {

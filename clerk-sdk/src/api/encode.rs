@@ -206,6 +206,7 @@ pub trait IntoValues {
 /// use clerk_sdk::api::{Many, UserListParams};
 /// let ids = ["a", "b"].iter().map(|id| format!("user_{id}"));
 /// let params = UserListParams::new().user_id(Many(ids));
+/// assert_eq!(params, UserListParams::new().user_id(["user_a", "user_b"]));
 /// ```
 #[derive(Debug, Clone)]
 pub struct Many<I>(pub I);

@@ -12,6 +12,29 @@
 //! wire name. Failures are one [`ApiError`]; timeouts, retries and an optional client-side
 //! rate limit are one [`ApiPolicy`].
 //!
+//! ```no_run
+//! # async fn handler(clerk: clerk_sdk::Clerk) -> Result<(), clerk_sdk::api::ApiError> {
+//! use clerk_sdk::api::{MembershipListParams, MetadataParams};
+//! use serde_json::json;
+//!
+//! let api = clerk.api();
+//! let user = api.users().get("user_2abc").await?;
+//! let onboarded = MetadataParams::new().public_metadata(json!({"onboarded": true}));
+//! api.users().update_metadata(&user.id, &onboarded).await?;
+//! let members = api
+//!     .organizations()
+//!     .memberships("org_2xyz")
+//!     .list(&MembershipListParams::new().role("org:admin").limit(50))
+//!     .await?;
+//! println!("{} admins", members.total_count);
+//! match api.users().get("user_gone").await {
+//!     Err(e) if e.is_not_found() => println!("no such user"),
+//!     Err(e) if e.is_rate_limited() => println!("retry in {:?}", e.retry_after()),
+//!     other => drop(other?),
+//! }
+//! # Ok(()) }
+//! ```
+//!
 //! The models are lenient by design: Clerk adds fields and enum values without a new API
 //! version, so an unknown value is kept rather than refused.
 

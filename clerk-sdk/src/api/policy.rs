@@ -26,6 +26,7 @@ use super::error::TransportFailure;
 ///     .max_retries(2)
 ///     // A development instance allows 100 requests per 10 s.
 ///     .rate_limit(RateLimit::new(100, Duration::from_secs(10)));
+/// # let _ = policy;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiPolicy {

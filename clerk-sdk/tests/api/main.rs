@@ -3,6 +3,7 @@
 
 mod errors;
 mod list_all;
+mod local_clerk;
 mod reliability;
 mod requests;
 mod server;

@@ -156,3 +156,29 @@ model! {
         pub updated_at: i64,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{EnterpriseAccount, ExternalAccount};
+    use crate::api::model::test_support::parse;
+
+    #[test]
+    fn accounts_with_nulls_and_missing_names_read() {
+        let external: ExternalAccount = parse(
+            r#"{"id":"eac_1","object":"google_account","provider":"oauth_google","first_name":null,
+                "last_name":null,"public_metadata":null,"verification":null,"image_url":null}"#,
+        );
+        assert_eq!(
+            (external.first_name.as_str(), external.last_name.as_str()),
+            ("", "")
+        );
+        assert!(external.public_metadata.is_empty() && external.verification.is_none());
+        let enterprise: EnterpriseAccount = parse(
+            r#"{"id":"enta_1","provider":"oidc_custom","active":true,"email_address":"a@b.example",
+                "protocol":"oidc","enterprise_connection":null,"verification":{"status":"verified","strategy":"oauth_custom"}}"#,
+        );
+        assert_eq!(enterprise.protocol.as_deref(), Some("oidc"));
+        assert!(enterprise.enterprise_connection.is_none());
+        assert!(enterprise.verification.unwrap().is_verified());
+    }
+}

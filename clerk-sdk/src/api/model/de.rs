@@ -356,3 +356,78 @@ macro_rules! string_enum {
 
 pub(crate) use model;
 pub(crate) use string_enum;
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::api::model::test_support::{parse, parse_error};
+    use crate::api::{OrganizationMembership, User};
+
+    const USER: &str = include_str!("fixtures/user_large_metadata.json");
+
+    #[test]
+    fn a_bad_value_deep_in_a_body_names_its_path() {
+        let mut body: serde_json::Value = serde_json::from_str(USER).unwrap();
+        body["email_addresses"][1]["verification"]["attempts"] = json!("three");
+        let (path, message) = parse_error::<User>(&body.to_string());
+        assert_eq!(path, "email_addresses[1].verification.attempts");
+        assert!(message.contains("invalid type: string"), "{message}");
+
+        let mut body: serde_json::Value = serde_json::from_str(USER).unwrap();
+        body["enterprise_accounts"][0]["enterprise_connection"]["created_at"] = json!(true);
+        let (path, _) = parse_error::<User>(&body.to_string());
+        assert_eq!(path, "enterprise_accounts[0].enterprise_connection.created_at");
+    }
+
+    #[test]
+    fn a_missing_id_or_organization_is_an_error_with_a_path() {
+        let (path, message) = parse_error::<User>(r#"{"first_name":"Ada"}"#);
+        assert_eq!(path, ".");
+        assert!(message.starts_with("missing field `id`"), "{message}");
+
+        let (path, message) = parse_error::<OrganizationMembership>(
+            r#"{"id":"orgmem_1","role":"org:admin","organization":{"name":"No id"}}"#,
+        );
+        assert_eq!(path, "organization");
+        assert!(message.starts_with("missing field `id`"), "{message}");
+    }
+
+    #[test]
+    fn a_body_that_is_not_an_object_says_what_was_expected() {
+        let (_, message) = parse_error::<User>(r#""user_1""#);
+        assert!(message.contains("a JSON object (User)"), "{message}");
+        let (path, _) = parse_error::<User>(r#"{"id":"user_1","email_addresses":[7]}"#);
+        assert_eq!(path, "email_addresses[0]");
+    }
+
+    #[test]
+    fn a_duplicate_field_is_refused() {
+        let (_, message) = parse_error::<User>(r#"{"id":"user_1","id":"user_2"}"#);
+        assert!(message.starts_with("duplicate field `id`"), "{message}");
+    }
+
+    #[test]
+    fn unknown_fields_are_kept_whatever_their_shape_or_position() {
+        let user: User = parse(
+            r#"{"new_first":{"a":[1,2,{"b":null}]},"id":"user_1","esc\u0061ped":"x",
+                "first_name":"Ada","new_last":false}"#,
+        );
+        assert_eq!(user.id, "user_1");
+        assert_eq!(user.first_name.as_deref(), Some("Ada"));
+        assert_eq!(user.extra.len(), 3);
+        assert_eq!(user.extra["new_first"], json!({"a":[1,2,{"b":null}]}));
+        assert_eq!(user.extra["escaped"], "x");
+        assert_eq!(user.extra["new_last"], false);
+    }
+
+    #[test]
+    fn every_input_form_reads_the_same() {
+        let from_str: User = serde_json::from_str(USER).unwrap();
+        let from_reader: User = serde_json::from_reader(USER.as_bytes()).unwrap();
+        let from_value: User = serde_json::from_value(serde_json::from_str(USER).unwrap()).unwrap();
+        assert_eq!(from_reader, from_str);
+        assert_eq!(from_value, from_str);
+        assert!(!from_str.extra.is_empty());
+    }
+}

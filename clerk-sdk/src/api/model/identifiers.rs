@@ -146,3 +146,25 @@ model! {
         pub verification: Option<Verification>,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{EmailAddress, PhoneNumber};
+    use crate::api::model::test_support::parse;
+
+    #[test]
+    fn identifiers_without_optional_parts_read() {
+        let email: EmailAddress = parse(r#"{"email_address":"a@b.example","verification":null}"#);
+        assert_eq!(
+            (email.id.as_deref(), email.linked_to.len(), email.is_verified()),
+            (None, 0, false)
+        );
+        let phone: PhoneNumber = parse(
+            r#"{"id":"idn_1","phone_number":"+15555550100","backup_codes":["a1b2","c3d4"],
+                "verification":{"status":"expired","strategy":"phone_code","channel":"whatsapp"}}"#,
+        );
+        assert_eq!(phone.backup_codes, ["a1b2", "c3d4"]);
+        assert_eq!(phone.reserved_for_second_factor, None);
+        assert!(!phone.is_verified());
+    }
+}

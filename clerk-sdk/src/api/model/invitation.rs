@@ -1,10 +1,9 @@
 //! Invitations to the instance and to an organization.
 
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::de::{model, null_as_default, string_enum};
-use super::metadata::metadata_as;
+use super::metadata::metadata_readers;
 use super::organization::PublicUserData;
 
 string_enum! {
@@ -53,16 +52,9 @@ model! {
     }
 }
 
-impl Invitation {
-    /// [`Invitation::public_metadata`] read as your own type.
-    ///
-    /// # Errors
-    ///
-    /// The metadata does not fit `T`.
-    pub fn public_metadata_as<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        metadata_as(&self.public_metadata)
-    }
-}
+metadata_readers!(Invitation {
+    public_metadata_as => public_metadata,
+});
 
 model! {
     /// An invitation to join an organization.
@@ -117,25 +109,10 @@ model! {
     }
 }
 
-impl OrganizationInvitation {
-    /// [`OrganizationInvitation::public_metadata`] read as your own type.
-    ///
-    /// # Errors
-    ///
-    /// The metadata does not fit `T`.
-    pub fn public_metadata_as<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        metadata_as(&self.public_metadata)
-    }
-
-    /// [`OrganizationInvitation::private_metadata`] read as your own type.
-    ///
-    /// # Errors
-    ///
-    /// The metadata does not fit `T`.
-    pub fn private_metadata_as<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        metadata_as(&self.private_metadata)
-    }
-}
+metadata_readers!(OrganizationInvitation {
+    public_metadata_as => public_metadata,
+    private_metadata_as => private_metadata,
+});
 
 model! {
     /// The public part of an organization, as shown to someone it invited.
@@ -155,5 +132,65 @@ model! {
         /// Whether a logo was uploaded.
         #[serde(default, deserialize_with = "null_as_default")]
         pub has_image: bool,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::{Invitation, InvitationStatus, OrganizationInvitation};
+    use crate::api::model::test_support::{assert_round_trip, parse};
+
+    const INVITATION: &str = include_str!("fixtures/invitation.json");
+    const ORGANIZATION_INVITATION: &str = include_str!("fixtures/organization_invitation.json");
+
+    #[test]
+    fn an_invitation_reads() {
+        #[derive(Deserialize)]
+        struct Referral {
+            referrer: String,
+        }
+        let invitation: Invitation = parse(INVITATION);
+        assert_eq!(invitation.status, InvitationStatus::Pending);
+        assert_eq!(invitation.revoked, Some(false));
+        assert!(invitation.url.as_deref().unwrap().contains("__clerk_ticket"));
+        assert_eq!(
+            invitation.public_metadata_as::<Referral>().unwrap().referrer,
+            "partner-42"
+        );
+        assert_round_trip::<Invitation>(INVITATION);
+
+        let revoked: Invitation = parse(r#"{"id":"inv_1","status":"revoked","revoked":true,"url":null}"#);
+        assert_eq!(revoked.status, InvitationStatus::Revoked);
+        assert_eq!(revoked.url, None);
+        let later: Invitation = parse(r#"{"id":"inv_1","status":"bounced"}"#);
+        assert_eq!(later.status.as_str(), "bounced");
+    }
+
+    #[test]
+    fn an_organization_invitation_reads_with_inviter_and_organization() {
+        let invitation: OrganizationInvitation = parse(ORGANIZATION_INVITATION);
+        assert_eq!(invitation.status, Some(InvitationStatus::Pending));
+        assert_eq!(invitation.role, "org:member");
+        assert_eq!(invitation.url, None);
+        let inviter = invitation.public_inviter_data.as_ref().unwrap();
+        assert_eq!(inviter.first_name.as_deref(), Some("Ada"));
+        let organization = invitation.public_organization_data.as_ref().unwrap();
+        assert_eq!(organization.slug, "analytical-engines");
+        assert_eq!(invitation.public_metadata["team"], "Difference Engine");
+        assert!(
+            invitation
+                .private_metadata_as::<serde_json::Value>()
+                .unwrap()
+                .is_object()
+        );
+        assert_round_trip::<OrganizationInvitation>(ORGANIZATION_INVITATION);
+
+        let bare: OrganizationInvitation = parse(
+            r#"{"id":"orginv_1","public_inviter_data":null,"inviter_id":null,"private_metadata":null}"#,
+        );
+        assert!(bare.public_inviter_data.is_none() && bare.status.is_none());
+        assert!(bare.private_metadata.is_empty());
     }
 }

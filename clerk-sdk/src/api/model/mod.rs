@@ -56,6 +56,11 @@ mod session;
 mod user;
 mod verification;
 
+#[cfg(test)]
+mod spec_coverage;
+#[cfg(test)]
+mod test_support;
+
 pub use accounts::{EnterpriseAccount, EnterpriseConnection, ExternalAccount};
 pub use deleted::DeletedObject;
 pub use identifiers::{EmailAddress, IdentificationLink, Passkey, PhoneNumber, Web3Wallet};
@@ -74,5 +79,25 @@ pub fn system_time_from_unix_ms(unix_ms: i64) -> Option<SystemTime> {
         UNIX_EPOCH.checked_add(offset)
     } else {
         UNIX_EPOCH.checked_sub(offset)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use super::system_time_from_unix_ms;
+
+    #[test]
+    fn unix_ms_becomes_system_time() {
+        assert_eq!(
+            system_time_from_unix_ms(1_732_000_000_123),
+            Some(UNIX_EPOCH + Duration::from_millis(1_732_000_000_123))
+        );
+        assert_eq!(
+            system_time_from_unix_ms(-1_000),
+            UNIX_EPOCH.checked_sub(Duration::from_secs(1))
+        );
+        assert_eq!(system_time_from_unix_ms(0), Some(UNIX_EPOCH));
     }
 }

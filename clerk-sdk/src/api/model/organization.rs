@@ -1,10 +1,9 @@
 //! Organizations, memberships in them, and the public data of a member.
 
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::de::{model, null_as_default};
-use super::metadata::metadata_as;
+use super::metadata::metadata_readers;
 
 model! {
     /// An organization, as the Backend API returns it.
@@ -66,25 +65,10 @@ model! {
     }
 }
 
-impl Organization {
-    /// [`Organization::public_metadata`] read as your own type.
-    ///
-    /// # Errors
-    ///
-    /// The metadata does not fit `T`.
-    pub fn public_metadata_as<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        metadata_as(&self.public_metadata)
-    }
-
-    /// [`Organization::private_metadata`] read as your own type.
-    ///
-    /// # Errors
-    ///
-    /// The metadata does not fit `T`.
-    pub fn private_metadata_as<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        metadata_as(&self.private_metadata)
-    }
-}
+metadata_readers!(Organization {
+    public_metadata_as => public_metadata,
+    private_metadata_as => private_metadata,
+});
 
 model! {
     /// A user's membership in an organization: the role, its permissions, and both sides.
@@ -123,6 +107,11 @@ model! {
     }
 }
 
+metadata_readers!(OrganizationMembership {
+    public_metadata_as => public_metadata,
+    private_metadata_as => private_metadata,
+});
+
 impl OrganizationMembership {
     /// The member's user id, from [`OrganizationMembership::public_user_data`].
     pub fn user_id(&self) -> Option<&str> {
@@ -132,24 +121,6 @@ impl OrganizationMembership {
     /// Whether the role grants `permission` (e.g. `org:sys_memberships:manage`).
     pub fn has_permission(&self, permission: &str) -> bool {
         self.permissions.iter().any(|granted| granted == permission)
-    }
-
-    /// [`OrganizationMembership::public_metadata`] read as your own type.
-    ///
-    /// # Errors
-    ///
-    /// The metadata does not fit `T`.
-    pub fn public_metadata_as<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        metadata_as(&self.public_metadata)
-    }
-
-    /// [`OrganizationMembership::private_metadata`] read as your own type.
-    ///
-    /// # Errors
-    ///
-    /// The metadata does not fit `T`.
-    pub fn private_metadata_as<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        metadata_as(&self.private_metadata)
     }
 }
 
@@ -184,5 +155,98 @@ model! {
         /// Whether the user was deprovisioned by a directory, when sent.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub deprovisioned: Option<bool>,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::{Organization, OrganizationMembership};
+    use crate::api::model::test_support::{assert_round_trip, parse};
+
+    const MEMBERSHIP: &str = include_str!("fixtures/organization_membership.json");
+    const BARE_MEMBERSHIP: &str = include_str!("fixtures/membership_without_public_user_data.json");
+
+    #[test]
+    fn a_membership_reads_with_its_organization_and_member() {
+        let membership: OrganizationMembership = parse(MEMBERSHIP);
+        assert_eq!(membership.role, "org:admin");
+        assert_eq!(membership.role_name.as_deref(), Some("Admin"));
+        assert!(membership.has_permission("org:sys_memberships:manage"));
+        assert!(!membership.has_permission("org:sys_billing:manage"));
+        assert_eq!(membership.user_id(), Some("user_2pQx7kLmN3vR8sT1uW4yZ6aB9cD"));
+        let member = membership.public_user_data.as_ref().unwrap();
+        assert_eq!(
+            member.identifier.as_deref(),
+            Some("ada@analytical.engines.example")
+        );
+        assert_eq!(member.banned, Some(false));
+        assert_eq!(member.deprovisioned, None);
+        assert!(member.extra.contains_key("profile_image_url"));
+
+        let organization = &membership.organization;
+        assert_eq!(organization.slug, "analytical-engines");
+        assert_eq!(organization.members_count, Some(12));
+        assert_eq!(organization.role_set_key, None);
+        assert_eq!(
+            organization.created_by.as_deref(),
+            Some("user_2pQx7kLmN3vR8sT1uW4yZ6aB9cD")
+        );
+
+        #[derive(Deserialize)]
+        struct Title {
+            title: String,
+        }
+        assert_eq!(
+            membership.public_metadata_as::<Title>().unwrap().title,
+            "Head of Research"
+        );
+        assert_eq!(membership.private_metadata["cost_center"], "RND-042");
+    }
+
+    #[test]
+    fn a_membership_without_public_user_data_reads() {
+        let membership: OrganizationMembership = parse(BARE_MEMBERSHIP);
+        assert!(membership.public_user_data.is_none());
+        assert_eq!(membership.user_id(), None);
+        assert!(membership.permissions.is_empty());
+        assert_eq!(membership.role, "org:billing_viewer");
+        assert!(membership.private_metadata.is_empty());
+        let organization = &membership.organization;
+        assert_eq!(
+            (organization.image_url.as_deref(), organization.members_count),
+            (None, None)
+        );
+        assert!(organization.private_metadata.is_empty());
+        assert_eq!(organization.max_allowed_memberships, 5);
+    }
+
+    #[test]
+    fn organization_metadata_reads_as_the_applications_own_types() {
+        #[derive(Deserialize)]
+        struct Tier {
+            tier: String,
+        }
+        #[derive(Deserialize)]
+        struct Crm {
+            salesforce_id: String,
+        }
+        let organization: Organization =
+            parse(&parse::<serde_json::Value>(MEMBERSHIP)["organization"].to_string());
+        assert_eq!(
+            organization.public_metadata_as::<Tier>().unwrap().tier,
+            "enterprise"
+        );
+        assert_eq!(
+            organization.private_metadata_as::<Crm>().unwrap().salesforce_id,
+            "0015g00000ABCDE"
+        );
+    }
+
+    #[test]
+    fn writing_memberships_back_loses_nothing() {
+        assert_round_trip::<OrganizationMembership>(MEMBERSHIP);
+        assert_round_trip::<OrganizationMembership>(BARE_MEMBERSHIP);
     }
 }

@@ -119,3 +119,74 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for PageVisitor<T> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::Page;
+    use crate::api::model::test_support::{parse, parse_error};
+    use crate::api::{Invitation, OrganizationMembership};
+
+    const MEMBERSHIP: &str = include_str!("fixtures/organization_membership.json");
+    const INVITATION: &str = include_str!("fixtures/invitation.json");
+
+    #[test]
+    fn reads_clerks_list_wrapper() {
+        let body = format!(r#"{{"data":[{MEMBERSHIP},{MEMBERSHIP}],"total_count":57,"next":"x"}}"#);
+        let page: Page<OrganizationMembership> = parse(&body);
+        assert_eq!((page.len(), page.total_count), (2, 57));
+        assert_eq!(page.iter().next().unwrap().role, "org:admin");
+        assert_eq!(page.into_iter().count(), 2);
+    }
+
+    #[test]
+    fn reads_a_bare_array_as_a_complete_page() {
+        let page: Page<Invitation> = parse(&format!("[{INVITATION},{INVITATION},{INVITATION}]"));
+        assert_eq!((page.len(), page.total_count), (3, 3));
+        let empty: Page<Invitation> = parse("[]");
+        assert!(empty.is_empty() && empty.total_count == 0);
+    }
+
+    #[test]
+    fn a_missing_or_null_total_is_the_page_length() {
+        let page: Page<Invitation> = parse(&format!(r#"{{"data":[{INVITATION}]}}"#));
+        assert_eq!(page.total_count, 1);
+        let page: Page<Invitation> = parse(r#"{"data":[],"total_count":null}"#);
+        assert_eq!(page.total_count, 0);
+    }
+
+    #[test]
+    fn a_bad_item_names_its_index_and_field() {
+        let (path, _) =
+            parse_error::<Page<Invitation>>(r#"{"total_count":2,"data":[{"id":"inv_1"},{"id":2}]}"#);
+        assert_eq!(path, "data[1].id");
+        let (path, _) =
+            parse_error::<Page<Invitation>>(r#"[{"id":"inv_1"},{"id":"inv_2","created_at":"x"}]"#);
+        assert_eq!(path, "[1].created_at");
+        let (_, message) = parse_error::<Page<Invitation>>(r#"{"total_count":2}"#);
+        assert!(message.starts_with("missing field `data`"), "{message}");
+        let (_, message) = parse_error::<Page<Invitation>>(r#""nope""#);
+        assert!(message.contains("a list page"), "{message}");
+    }
+
+    #[test]
+    fn writes_clerks_list_wrapper() {
+        let invitation = Invitation {
+            id: "inv_1".to_owned(),
+            ..Invitation::default()
+        };
+        let page = Page::new(vec![invitation], 10);
+        let written = serde_json::to_value(&page).unwrap();
+        assert_eq!(written["total_count"], 10);
+        assert_eq!(written["data"][0]["id"], "inv_1");
+        let reread: Page<Invitation> = serde_json::from_value(written).unwrap();
+        assert_eq!(reread, page);
+        assert_eq!(Page::from(vec![1, 2]), Page::new(vec![1, 2], 2));
+        assert_eq!(Page::<u8>::default(), Page::new(vec![], 0));
+        assert_eq!(
+            serde_json::to_value(Page::<u8>::default()).unwrap(),
+            json!({"data":[],"total_count":0})
+        );
+    }
+}

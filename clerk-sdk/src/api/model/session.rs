@@ -115,3 +115,61 @@ model! {
         pub key: String,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{Session, SessionStatus};
+    use crate::api::model::test_support::{assert_round_trip, parse};
+
+    const SESSION: &str = include_str!("fixtures/session.json");
+
+    #[test]
+    fn a_session_reads_with_its_latest_activity() {
+        let session: Session = parse(SESSION);
+        assert!(session.is_active());
+        assert_eq!(session.actor, None);
+        assert!(session.tasks.is_empty());
+        assert_eq!(session.expire_at, 1_733_504_800_000);
+        let activity = session.latest_activity.as_ref().unwrap();
+        assert_eq!(activity.browser_name.as_deref(), Some("Firefox"));
+        assert_eq!(activity.country.as_deref(), Some("GB"));
+        assert!(!activity.is_mobile);
+        assert_round_trip::<Session>(SESSION);
+    }
+
+    #[test]
+    fn an_impersonation_session_with_tasks_and_a_new_status_reads() {
+        let mut body: serde_json::Value = serde_json::from_str(SESSION).unwrap();
+        body["status"] = json!("suspended");
+        body["actor"] = json!({"sub": "user_admin", "iss": "https://dashboard.clerk.com"});
+        body["tasks"] = json!([{"key": "choose-organization"}]);
+        body["latest_activity"] = json!(null);
+        let session: Session = parse(&body.to_string());
+        assert_eq!(session.status, SessionStatus::Unknown("suspended".to_owned()));
+        assert!(!session.is_active());
+        assert_eq!(session.actor.as_ref().unwrap()["sub"], "user_admin");
+        assert_eq!(session.tasks[0].key, "choose-organization");
+        assert!(session.latest_activity.is_none());
+        assert_eq!(serde_json::to_value(&session).unwrap()["status"], "suspended");
+    }
+
+    #[test]
+    fn every_session_status_reads() {
+        for wire in [
+            "active",
+            "pending",
+            "revoked",
+            "ended",
+            "expired",
+            "removed",
+            "abandoned",
+            "replaced",
+        ] {
+            let status = SessionStatus::from(wire);
+            assert!(!matches!(status, SessionStatus::Unknown(_)), "{wire}");
+            assert_eq!(status.as_str(), wire);
+        }
+    }
+}

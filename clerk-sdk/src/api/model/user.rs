@@ -1,12 +1,11 @@
 //! A Clerk user and what users of the SDK most often read from it.
 
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::accounts::{EnterpriseAccount, ExternalAccount};
 use super::de::{model, null_as_default};
 use super::identifiers::{EmailAddress, Passkey, PhoneNumber, Web3Wallet};
-use super::metadata::metadata_as;
+use super::metadata::metadata_readers;
 use super::organization::OrganizationMembership;
 
 model! {
@@ -148,6 +147,13 @@ model! {
     }
 }
 
+metadata_readers!(User {
+    public_metadata_as => public_metadata,
+    private_metadata_as => private_metadata,
+    // The user can write it from the frontend: validate what you read.
+    unsafe_metadata_as => unsafe_metadata,
+});
+
 impl User {
     /// The primary email address: the entry of [`User::email_addresses`] whose id is
     /// [`User::primary_email_address_id`].
@@ -188,32 +194,197 @@ impl User {
             (false, false) => Some(format!("{first} {last}")),
         }
     }
+}
 
-    /// [`User::public_metadata`] read as your own type.
-    ///
-    /// # Errors
-    ///
-    /// The metadata does not fit `T`.
-    pub fn public_metadata_as<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        metadata_as(&self.public_metadata)
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+    use serde_json::json;
+
+    use super::User;
+    use crate::api::VerificationStatus;
+    use crate::api::model::test_support::{assert_round_trip, parse};
+
+    const LARGE: &str = include_str!("fixtures/user_large_metadata.json");
+    const NULLS: &str = include_str!("fixtures/user_nulls.json");
+
+    #[test]
+    fn a_6_kb_user_with_large_metadata_reads_fully() {
+        let compact =
+            serde_json::to_string(&serde_json::from_str::<serde_json::Value>(LARGE).unwrap()).unwrap();
+        assert!((5_500..7_500).contains(&compact.len()), "{} bytes", compact.len());
+        let user: User = parse(&compact);
+
+        assert_eq!(user.id, "user_2pQx7kLmN3vR8sT1uW4yZ6aB9cD");
+        assert_eq!(user.full_name().as_deref(), Some("Ada Lovelace"));
+        let email = user.primary_email_address().unwrap();
+        assert_eq!(email.email_address, "ada@analytical.engines.example");
+        assert!(email.is_verified());
+        assert_eq!(email.linked_to[0].kind, "oauth_google");
+        assert_eq!(user.primary_phone_number().unwrap().phone_number, "+447700900123");
+        assert!(user.primary_web3_wallet().is_none());
+        assert_eq!(
+            user.web3_wallets[0]
+                .verification
+                .as_ref()
+                .unwrap()
+                .nonce
+                .as_deref(),
+            Some("nonce_7f3a9c")
+        );
+        assert_eq!(user.passkeys[0].name, "MacBook Touch ID");
+        assert_eq!(user.external_accounts.len(), 2);
+        assert_eq!(user.external_accounts[1].username.as_deref(), Some("adalovelace"));
+        assert_eq!(user.external_accounts[1].email_address_verified, None);
+        let enterprise = &user.enterprise_accounts[0];
+        assert_eq!(enterprise.protocol.as_deref(), Some("saml"));
+        assert_eq!(
+            enterprise.enterprise_connection.as_ref().unwrap().domains,
+            ["work.example"]
+        );
+        assert!(user.two_factor_enabled && user.totp_enabled && !user.banned);
+        assert_eq!(user.verification_attempts_remaining, Some(100));
+        assert_eq!(user.mfa_enabled_at, Some(1_732_000_120_000));
+        assert_eq!(user.private_metadata["stripe"]["status"], "active");
+        assert_eq!(user.unsafe_metadata["theme"], "dark");
+
+        // Deprecated and unmodelled fields stay reachable.
+        assert!(user.extra.contains_key("profile_image_url"));
+        assert_eq!(user.extra["saml_accounts"], json!([]));
+        assert!(user.external_accounts[0].extra.contains_key("avatar_url"));
     }
 
-    /// [`User::private_metadata`] read as your own type.
-    ///
-    /// # Errors
-    ///
-    /// The metadata does not fit `T`.
-    pub fn private_metadata_as<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        metadata_as(&self.private_metadata)
+    #[test]
+    fn metadata_reads_as_the_applications_own_types() {
+        #[derive(Deserialize)]
+        struct Billing {
+            customer_id: String,
+        }
+        #[derive(Deserialize)]
+        struct Public {
+            plan: String,
+            seats: u32,
+            features: Vec<String>,
+            billing: Billing,
+        }
+        #[derive(Deserialize)]
+        struct Private {
+            flags: std::collections::HashMap<String, Option<bool>>,
+        }
+        #[derive(Deserialize)]
+        struct Unsafe {
+            theme: String,
+        }
+
+        let user: User = parse(LARGE);
+        let public: Public = user.public_metadata_as().unwrap();
+        assert_eq!((public.plan.as_str(), public.seats), ("team", 25));
+        assert_eq!(public.features.len(), 5);
+        assert_eq!(public.billing.customer_id, "cus_Q8x2mN4pL7rT");
+        let private: Private = user.private_metadata_as().unwrap();
+        assert_eq!(private.flags["legacy_export"], None);
+        assert_eq!(user.unsafe_metadata_as::<Unsafe>().unwrap().theme, "dark");
+
+        let wrong = user.public_metadata_as::<Vec<String>>().unwrap_err();
+        assert!(wrong.to_string().contains("invalid type: map"), "{wrong}");
     }
 
-    /// [`User::unsafe_metadata`] read as your own type. The user can write it: validate what
-    /// you read.
-    ///
-    /// # Errors
-    ///
-    /// The metadata does not fit `T`.
-    pub fn unsafe_metadata_as<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        metadata_as(&self.unsafe_metadata)
+    #[test]
+    fn nulls_everywhere_optional_read_as_empty() {
+        let user: User = parse(NULLS);
+        assert_eq!(user.full_name(), None);
+        assert_eq!(user.username, None);
+        assert_eq!(user.image_url, None);
+        assert!(!user.has_image);
+        assert!(user.phone_numbers.is_empty() && user.web3_wallets.is_empty());
+        assert!(user.passkeys.is_empty() && user.external_accounts.is_empty());
+        assert!(user.enterprise_accounts.is_empty());
+        assert!(user.public_metadata.is_empty() && user.private_metadata.is_empty());
+        assert!(user.unsafe_metadata.is_empty());
+        assert_eq!(user.last_sign_in_at, None);
+        assert_eq!(user.create_organizations_limit, None);
+        assert!(user.primary_phone_number().is_none());
+        assert!(user.public_metadata_as::<serde_json::Value>().is_ok());
+        assert_eq!(user.extra["timezone"], "Europe/London");
+        assert_eq!(user.extra["future_flag"]["enabled"], true);
+        assert!(user.extra["scim"].is_null());
+    }
+
+    #[test]
+    fn an_email_address_without_linked_to_or_object_and_a_verification_without_object() {
+        let user: User = parse(NULLS);
+        let [admin, link, unknown] = user.email_addresses.as_slice() else {
+            panic!("three email addresses");
+        };
+        assert_eq!(user.primary_email_address(), Some(admin));
+        assert!(admin.linked_to.is_empty() && admin.object.is_none());
+        let verification = admin.verification.as_ref().unwrap();
+        assert_eq!(verification.object, None);
+        assert_eq!(
+            (verification.strategy.as_str(), verification.is_verified()),
+            ("admin", true)
+        );
+        assert!(link.linked_to.is_empty());
+        let verification = link.verification.as_ref().unwrap();
+        assert_eq!(
+            verification.verified_at_client.as_deref(),
+            Some("client_2pRa1client00000000000")
+        );
+        assert_eq!(verification.expire_at, Some(1_732_100_600_000));
+
+        let verification = unknown.verification.as_ref().unwrap();
+        assert_eq!(
+            verification.status,
+            VerificationStatus::Unknown("awaiting_quorum".to_owned())
+        );
+        assert_eq!(verification.strategy, "carrier_pigeon");
+        assert_eq!(verification.attempts, Some(3));
+        assert_eq!(verification.extra["pigeon_id"], "pgn_42");
+        assert!(!unknown.is_verified());
+    }
+
+    #[test]
+    fn writing_a_user_back_loses_nothing() {
+        assert_round_trip::<User>(LARGE);
+        assert_round_trip::<User>(NULLS);
+    }
+
+    #[test]
+    fn a_bare_user_reads_with_defaults() {
+        let user: User = parse(r#"{"id":"user_1"}"#);
+        let expected = User {
+            id: "user_1".to_owned(),
+            ..User::default()
+        };
+        assert_eq!(user, expected);
+    }
+
+    #[test]
+    fn full_name_joins_what_is_set() {
+        let name = |first: Option<&str>, last: Option<&str>| {
+            let user = User {
+                first_name: first.map(str::to_owned),
+                last_name: last.map(str::to_owned),
+                ..User::default()
+            };
+            user.full_name()
+        };
+        assert_eq!(
+            name(Some("Ada"), Some("Lovelace")).as_deref(),
+            Some("Ada Lovelace")
+        );
+        assert_eq!(name(Some("Ada"), None).as_deref(), Some("Ada"));
+        assert_eq!(name(None, Some("Lovelace")).as_deref(), Some("Lovelace"));
+        assert_eq!(name(Some(" "), Some("")), None);
+        assert_eq!(name(None, None), None);
+    }
+
+    #[test]
+    fn primary_lookups_need_both_the_id_and_the_entry() {
+        let mut user: User = parse(LARGE);
+        user.primary_email_address_id = Some("idn_gone".to_owned());
+        assert!(user.primary_email_address().is_none());
+        user.primary_email_address_id = None;
+        assert!(user.primary_email_address().is_none());
     }
 }

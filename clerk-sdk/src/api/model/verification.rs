@@ -68,3 +68,72 @@ impl Verification {
         self.status == VerificationStatus::Verified
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{Verification, VerificationStatus};
+    use crate::api::model::test_support::parse;
+
+    #[test]
+    fn every_shape_reads_as_one_struct_with_or_without_object() {
+        let bodies = [
+            json!({"object":"verification_otp","status":"unverified","strategy":"email_code",
+                   "attempts":0,"expire_at":1732100600000u64,"channel":"sms"}),
+            json!({"status":"verified","strategy":"email_link","attempts":null,
+                   "expire_at":1732100600000u64,"verified_at_client":"client_1"}),
+            json!({"object":"verification_oauth","status":"transferable","strategy":"oauth_custom_acme",
+                   "external_verification_redirect_url":"https://idp.example/authorize?state=x",
+                   "error":{"code":"external_account_exists","message":"taken","long_message":"taken"},
+                   "attempts":null,"expire_at":1732100600000u64}),
+            json!({"object":"verification_saml","status":"verified","strategy":"saml","attempts":null}),
+            json!({"object":"verification_web3","status":"failed","strategy":"web3_solana_signature",
+                   "nonce":"n","message":"Sign in","attempts":3,"expire_at":null}),
+            json!({"status":"verified","strategy":"from_oauth_token_github"}),
+        ];
+        let parsed: Vec<Verification> = bodies.iter().map(|body| parse(&body.to_string())).collect();
+        assert_eq!(parsed[0].channel.as_deref(), Some("sms"));
+        assert_eq!(parsed[0].attempts, Some(0));
+        assert_eq!(parsed[1].object, None);
+        assert!(parsed[1].is_verified());
+        assert_eq!(parsed[2].status, VerificationStatus::Transferable);
+        assert_eq!(
+            parsed[2].error.as_ref().unwrap()["code"],
+            "external_account_exists"
+        );
+        assert!(parsed[2].external_verification_redirect_url.is_some());
+        assert_eq!(parsed[3].external_verification_redirect_url, None);
+        assert_eq!(parsed[3].expire_at, None);
+        assert_eq!(parsed[4].status, VerificationStatus::Failed);
+        assert_eq!(parsed[4].message.as_deref(), Some("Sign in"));
+        assert_eq!(parsed[5].strategy, "from_oauth_token_github");
+        assert!(parsed.iter().all(|verification| verification.extra.is_empty()));
+    }
+
+    #[test]
+    fn statuses_keep_unknown_values_and_write_them_back() {
+        for (wire, status) in [
+            ("unverified", VerificationStatus::Unverified),
+            ("verified", VerificationStatus::Verified),
+            ("transferable", VerificationStatus::Transferable),
+            ("failed", VerificationStatus::Failed),
+            ("expired", VerificationStatus::Expired),
+            (
+                "needs_review",
+                VerificationStatus::Unknown("needs_review".to_owned()),
+            ),
+        ] {
+            assert_eq!(VerificationStatus::from(wire), status);
+            assert_eq!(status.as_str(), wire);
+            assert_eq!(status.to_string(), wire);
+            assert_eq!(serde_json::to_value(&status).unwrap(), wire);
+            let escaped = format!("\"{}\"", wire.replace('e', "\\u0065"));
+            assert_eq!(
+                serde_json::from_str::<VerificationStatus>(&escaped).unwrap(),
+                status
+            );
+        }
+        assert!(serde_json::from_str::<VerificationStatus>("1").is_err());
+    }
+}

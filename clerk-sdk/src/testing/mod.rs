@@ -30,6 +30,11 @@
 //! and OAuth tokens signed with the same key (Clerk signs them with the instance's keys), and
 //! [`MockClerkApi`] answers for opaque ones (`mt_…`, `oat_…`, `ak_…`).
 //!
+//! [`MockClerkApi`] is also a local Clerk for code that calls the Backend API: seed users,
+//! organizations, memberships, invitations and sessions ([`UserSeed`], [`OrganizationSeed`],
+//! ...), point the code at [`MockClerkApi::url`], then assert on its
+//! [`recorded_requests`](MockClerkApi::recorded_requests) and on what it changed.
+//!
 //! With the `redis` feature too, `RedisServer` starts a throwaway `redis-server` on loopback,
 //! for testing a `webhook::RedisReplayStore` against the real thing.
 //!

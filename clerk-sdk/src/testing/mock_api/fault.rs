@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use http::header::RETRY_AFTER;
-use http::{HeaderValue, StatusCode};
+use http::{HeaderName, HeaderValue, StatusCode};
+use http_body_util::Full;
+use hyper::body::Bytes;
 
 use super::wire::{ApiError, HttpResponse, raw};
 
@@ -37,6 +39,17 @@ pub enum Fault {
     DropConnection,
     /// 401 `clerk_key_invalid`, whatever bearer the request carried.
     InvalidSecretKey,
+    /// Exactly this answer: for what the others don't cover, such as a non-JSON 500 from a
+    /// proxy, `Retry-After` as an HTTP date, or a `cf-ray` header. Headers whose name or value
+    /// is not valid HTTP are left out; a status outside 100..=999 becomes 500.
+    Raw {
+        /// The HTTP status.
+        status: u16,
+        /// Header names and values, e.g. `("content-type", "text/html")`.
+        headers: Vec<(String, String)>,
+        /// The body, sent as is.
+        body: String,
+    },
 }
 
 /// What a fault turns a request into.
@@ -79,6 +92,24 @@ impl Fault {
                 Faulted::Answer(raw(StatusCode::OK, "text/html; charset=utf-8", html))
             }
             Fault::InvalidSecretKey => Faulted::Answer(invalid_secret_key().response()),
+            Fault::Raw {
+                status,
+                headers,
+                body,
+            } => {
+                let mut response = HttpResponse::new(Full::new(Bytes::from(body)));
+                *response.status_mut() =
+                    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                for (name, value) in headers {
+                    if let (Ok(name), Ok(value)) = (
+                        HeaderName::from_bytes(name.as_bytes()),
+                        HeaderValue::from_str(&value),
+                    ) {
+                        response.headers_mut().append(name, value);
+                    }
+                }
+                Faulted::Answer(response)
+            }
         }
     }
 }

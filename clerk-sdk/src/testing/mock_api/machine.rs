@@ -8,7 +8,7 @@ use super::super::random_hex;
 use super::Endpoint;
 use super::wire::{ApiError, Body};
 
-/// A machine token to register with [`MockClerkApi::register_machine_token`], built like
+/// A machine token to register with [`MockClerkApi::register_machine_token`](super::MockClerkApi::register_machine_token), built like
 /// `MachineTokenSpec::m2m("mch_1").scopes(&["mch_2"])`.
 ///
 /// The verify endpoint answers with Clerk's JSON for the token's type. `revoked` and `expired`

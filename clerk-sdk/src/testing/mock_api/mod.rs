@@ -101,7 +101,7 @@ use server::{State, accept_loop, lock};
 ///     .bearer_auth("sk_test_mock")
 ///     .send()
 ///     .await?;
-/// let users: serde_json::Value = response.json().await?;
+/// let users: serde_json::Value = serde_json::from_str(&response.text().await?)?;
 /// assert_eq!(users[0]["id"], ada.as_str());
 ///
 /// let request = &mock.recorded_requests()[0];
@@ -132,6 +132,11 @@ use server::{State, accept_loop, lock};
 ///   replaces each field given whole (`null` stores `null`).
 /// * Every request to a known [`Endpoint`] is counted and its headers are kept; every request
 ///   at all, known or not, is in [`recorded_requests`](MockClerkApi::recorded_requests).
+/// * Error codes Clerk documents are used as Clerk uses them. Where Clerk documents only a
+///   status, the code is the mock's own (`password_not_set`, `incorrect_password`,
+///   `invitation_not_pending`, `already_a_member_in_organization`,
+///   `organization_membership_quota_exceeded`, `too_many_requests`,
+///   `request_body_too_large`): code against the status for those.
 /// * [`Fault`]s come first (before the bearer check): the next pushed one, else the one set
 ///   for the endpoint.
 /// * An optional rate limit ([`set_rate_limit`](MockClerkApi::set_rate_limit)) per secret

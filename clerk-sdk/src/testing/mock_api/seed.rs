@@ -128,6 +128,33 @@ macro_rules! setters {
     };
 }
 
+/// `accepted()`, `revoked()` and `expired()` for both kinds of invitation seed (default
+/// pending).
+macro_rules! status_setters {
+    () => {
+        /// Marks it accepted.
+        #[must_use]
+        pub fn accepted(mut self) -> Self {
+            self.status = InvitationStatus::Accepted;
+            self
+        }
+
+        /// Marks it revoked.
+        #[must_use]
+        pub fn revoked(mut self) -> Self {
+            self.status = InvitationStatus::Revoked;
+            self
+        }
+
+        /// Marks it expired.
+        #[must_use]
+        pub fn expired(mut self) -> Self {
+            self.status = InvitationStatus::Expired;
+            self
+        }
+    };
+}
+
 impl UserSeed {
     /// A user with no identifiers, names or metadata.
     pub fn new() -> Self {
@@ -342,26 +369,7 @@ impl InvitationSeed {
         created_at: u64;
     }
 
-    /// Marks it accepted.
-    #[must_use]
-    pub fn accepted(mut self) -> Self {
-        self.status = InvitationStatus::Accepted;
-        self
-    }
-
-    /// Marks it revoked.
-    #[must_use]
-    pub fn revoked(mut self) -> Self {
-        self.status = InvitationStatus::Revoked;
-        self
-    }
-
-    /// Marks it expired.
-    #[must_use]
-    pub fn expired(mut self) -> Self {
-        self.status = InvitationStatus::Expired;
-        self
-    }
+    status_setters!();
 }
 
 /// An organization invitation for
@@ -416,19 +424,7 @@ impl OrganizationInvitationSeed {
         created_at: u64;
     }
 
-    /// Marks it accepted.
-    #[must_use]
-    pub fn accepted(mut self) -> Self {
-        self.status = InvitationStatus::Accepted;
-        self
-    }
-
-    /// Marks it revoked.
-    #[must_use]
-    pub fn revoked(mut self) -> Self {
-        self.status = InvitationStatus::Revoked;
-        self
-    }
+    status_setters!();
 }
 
 /// A session for [`MockClerkApi::seed_session`](super::MockClerkApi::seed_session), built

@@ -475,7 +475,7 @@ pub(super) fn rfc3339_ms(text: &str) -> Option<u64> {
             if rest.len() != 6 || rest.as_bytes()[3] != b':' {
                 return None;
             }
-            sign * (digits_of(&rest[1..3])? * 60 + digits_of(&rest[4..6])?)
+            sign * (digits_of(rest.get(1..3)?)? * 60 + digits_of(rest.get(4..6)?)?)
         }
     };
     // Days from the civil date (Howard Hinnant's algorithm).

@@ -5,6 +5,7 @@ mod machine;
 mod organizations;
 mod requests;
 mod sessions;
+mod spec;
 mod support;
 mod users;
 mod wire;

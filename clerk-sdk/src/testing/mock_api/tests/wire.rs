@@ -68,12 +68,13 @@ async fn the_rate_limit_is_per_secret_key_with_retry_after_and_spares_jwks() {
     // Every limited request is still counted and logged.
     assert_eq!(mock.requests(Endpoint::UserCount), 1);
 
-    mock.set_rate_limit(1, Duration::from_millis(300));
+    // A window long enough that the second request surely falls in it on a loaded machine.
+    mock.set_rate_limit(1, Duration::from_secs(1));
     assert_eq!(get(&mock, "/v1/users").await.status, 200);
     let limited = get(&mock, "/v1/users").await;
     assert_eq!(limited.status, 429);
     assert_eq!(limited.headers["retry-after"], "1");
-    tokio::time::sleep(Duration::from_millis(350)).await;
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
     assert_eq!(get(&mock, "/v1/users").await.status, 200);
 
     mock.clear_rate_limit();
@@ -146,5 +147,37 @@ async fn a_body_over_one_mebibyte_is_refused() {
     assert_eq!(
         call(&mock, Method::POST, "/v1/users", Some(fits)).await.status,
         200
+    );
+}
+
+#[tokio::test]
+async fn a_raw_fault_sends_exactly_the_given_answer() {
+    let mock = start().await;
+    mock.push_fault(
+        Endpoint::UserGet,
+        Fault::Raw {
+            status: 503,
+            headers: vec![
+                ("content-type".into(), "text/html".into()),
+                ("retry-after".into(), "Wed, 21 Oct 2026 07:28:00 GMT".into()),
+                ("cf-ray".into(), "8f1e2d3c4b5a6978-AMS".into()),
+                ("bad header".into(), "dropped".into()),
+            ],
+            body: "<html>Service Unavailable</html>".into(),
+        },
+    );
+    let response = client()
+        .get(format!("{}/v1/users/user_1", mock.url()))
+        .bearer_auth(SECRET)
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.status(), 503);
+    assert_eq!(response.headers()["retry-after"], "Wed, 21 Oct 2026 07:28:00 GMT");
+    assert_eq!(response.headers()["cf-ray"], "8f1e2d3c4b5a6978-AMS");
+    assert_eq!(response.headers()["content-type"], "text/html");
+    assert_eq!(
+        response.text().await.expect("body"),
+        "<html>Service Unavailable</html>"
     );
 }

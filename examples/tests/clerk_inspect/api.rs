@@ -8,29 +8,30 @@ use clerk_examples::inspect::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, run_with_env};
 use clerk_sdk::testing::{Endpoint, Fault, MembershipSeed, MockClerkApi, OrganizationSeed, UserSeed};
 use serde_json::{Value, json};
 
+use super::{Output, mock_on_own_runtime};
+
 /// The local Clerk's secret key: short, so an error line would quote it if it ever took it for
 /// a mistyped value.
 const SECRET: &str = "sk_test_inspect_api";
 /// A key the local Clerk refuses.
 const WRONG_SECRET: &str = "sk_test_inspect_api_wrong";
 
-/// What one run printed.
-struct Output {
-    code: u8,
-    stdout: String,
-    stderr: String,
+/// What an `api` run must have printed.
+trait Checks {
+    /// A call that printed JSON: exit 0, nothing on stderr; the JSON.
+    fn printed(&self) -> Value;
+    /// One `error:` line holding every needle, nothing on stdout, exit `code`.
+    fn failed(&self, code: u8, needles: &[&str]);
 }
 
-impl Output {
-    fn json(&self) -> Value {
+impl Checks for Output {
+    fn printed(&self) -> Value {
         assert_eq!(self.code, EXIT_OK, "stderr: {}", self.stderr);
         assert_eq!(self.stderr, "");
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+        self.json()
     }
 
-    /// Asserts one `error:` line holding every needle, nothing on stdout, exit `code`.
-    fn assert_error(&self, code: u8, needles: &[&str]) {
+    fn failed(&self, code: u8, needles: &[&str]) {
         assert_eq!(self.code, code, "stderr: {}", self.stderr);
         assert_eq!(self.stdout, "");
         assert_eq!(self.stderr.lines().count(), 1, "{}", self.stderr);
@@ -54,14 +55,7 @@ struct LocalClerk {
 
 impl LocalClerk {
     fn start() -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let mock = runtime
-            .block_on(MockClerkApi::start(SECRET))
-            .expect("mock starts");
+        let (mock, runtime) = mock_on_own_runtime(SECRET);
         let ada = mock
             .seed_user(
                 UserSeed::new()
@@ -129,7 +123,7 @@ impl LocalClerk {
 #[test]
 fn users_get_and_list_print_clerks_json() {
     let clerk = LocalClerk::start();
-    let user = clerk.inspect(&["api", "users", "get", &clerk.ada]).json();
+    let user = clerk.inspect(&["api", "users", "get", &clerk.ada]).printed();
     assert_eq!(user["id"], clerk.ada.as_str());
     assert_eq!(user["first_name"], "Ada");
     assert_eq!(user["email_addresses"][0]["email_address"], "ada@example.com");
@@ -151,27 +145,27 @@ fn users_get_and_list_print_clerks_json() {
             "--limit",
             "5",
         ])
-        .json();
+        .printed();
     assert_eq!(users.as_array().map(Vec::len), Some(1), "{users}");
     assert_eq!(users[0]["id"], clerk.bob.as_str());
     let request = clerk.mock.last_recorded_request().expect("a request");
     assert_eq!(request.query_values("email_address"), ["bob@example.com"]);
     assert_eq!(request.query_values("limit"), ["5"]);
 
-    let everyone = clerk.inspect(&["api", "users", "list"]).json();
+    let everyone = clerk.inspect(&["api", "users", "list"]).printed();
     assert_eq!(everyone.as_array().map(Vec::len), Some(2), "{everyone}");
 }
 
 #[test]
 fn orgs_get_by_slug_and_members_print_a_page() {
     let clerk = LocalClerk::start();
-    let org = clerk.inspect(&["api", "orgs", "get", "acme"]).json();
+    let org = clerk.inspect(&["api", "orgs", "get", "acme"]).printed();
     assert_eq!(org["id"], clerk.acme.as_str());
     assert_eq!(org["name"], "Acme");
 
     let page = clerk
         .inspect(&["api", "orgs", "members", &clerk.acme, "--limit", "10"])
-        .json();
+        .printed();
     assert_eq!(page["total_count"], 2, "{page}");
     let roles: Vec<(&str, &str)> = page["data"]
         .as_array()
@@ -195,7 +189,7 @@ fn raw_sends_method_path_query_and_body() {
     let body = r#"{"public_metadata":{"plan":"pro"}}"#;
     let user = clerk
         .inspect(&["api", "raw", "patch", &path, "--body", body])
-        .json();
+        .printed();
     assert_eq!(user["public_metadata"], json!({ "plan": "pro" }));
     assert_eq!(
         clerk.mock.user(&clerk.ada).expect("Ada")["public_metadata"],
@@ -213,7 +207,7 @@ fn raw_sends_method_path_query_and_body() {
             "--query",
             "limit=1",
         ])
-        .json();
+        .printed();
     assert_eq!(users[0]["id"], clerk.bob.as_str(), "{users}");
     let request = clerk.mock.last_recorded_request().expect("a request");
     assert_eq!(request.query_values("order_by"), ["-created_at"]);
@@ -222,18 +216,16 @@ fn raw_sends_method_path_query_and_body() {
 #[test]
 fn failed_calls_print_status_code_and_trace_id_never_the_key() {
     let clerk = LocalClerk::start();
-    clerk
-        .inspect(&["api", "users", "get", "user_missing"])
-        .assert_error(
-            EXIT_FAILURE,
-            &[
-                "Backend API:",
-                "status 404",
-                "code resource_not_found",
-                "trace id ",
-                "reason api-status",
-            ],
-        );
+    clerk.inspect(&["api", "users", "get", "user_missing"]).failed(
+        EXIT_FAILURE,
+        &[
+            "Backend API:",
+            "status 404",
+            "code resource_not_found",
+            "trace id ",
+            "reason api-status",
+        ],
+    );
 
     clerk.mock.push_fault(
         Endpoint::OrganizationGet,
@@ -244,16 +236,16 @@ fn failed_calls_print_status_code_and_trace_id_never_the_key() {
     );
     clerk
         .inspect(&["api", "orgs", "get", "acme"])
-        .assert_error(EXIT_FAILURE, &["status 429", "retry after 60 s"]);
+        .failed(EXIT_FAILURE, &["status 429", "retry after 60 s"]);
 
     clerk
         .inspect_with_key(Some(WRONG_SECRET), &["api", "users", "get", &clerk.ada])
-        .assert_error(EXIT_FAILURE, &["status 401", "code clerk_key_invalid"]);
+        .failed(EXIT_FAILURE, &["status 401", "code clerk_key_invalid"]);
 
     // Refused before sending: an id that is a dot segment.
     clerk
         .inspect(&["api", "users", "get", ".."])
-        .assert_error(EXIT_USAGE, &["not sent", "reason api-id-dot-segment"]);
+        .failed(EXIT_USAGE, &["not sent", "reason api-id-dot-segment"]);
 }
 
 #[test]
@@ -261,10 +253,10 @@ fn the_secret_key_comes_from_clerk_secret_key() {
     let clerk = LocalClerk::start();
     clerk
         .inspect_with_key(None, &["api", "users", "list"])
-        .assert_error(EXIT_USAGE, &["CLERK_SECRET_KEY"]);
+        .failed(EXIT_USAGE, &["CLERK_SECRET_KEY"]);
     clerk
         .inspect_with_key(Some("  "), &["api", "users", "list"])
-        .assert_error(EXIT_USAGE, &["CLERK_SECRET_KEY"]);
+        .failed(EXIT_USAGE, &["CLERK_SECRET_KEY"]);
     assert!(
         clerk.mock.recorded_requests().is_empty(),
         "nothing is sent without a key"
@@ -298,7 +290,7 @@ fn usage_errors_name_the_call() {
         (&["api", "raw", "G ET", "/users"][..], "is not an HTTP method"),
     ] {
         let out = clerk.inspect(args);
-        out.assert_error(EXIT_USAGE, &[needle]);
+        out.failed(EXIT_USAGE, &[needle]);
     }
     assert!(clerk.mock.recorded_requests().is_empty());
 }

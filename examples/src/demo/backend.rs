@@ -100,12 +100,7 @@ pub(super) async fn profile(
     State(clerk): State<Clerk>,
     ClerkSession(session): ClerkSession,
 ) -> Result<Json<Value>, ApiFailure> {
-    let user = clerk.api().users().get(session.user_id()).await?;
-    Ok(Json(json!({
-        "user_id": user.id,
-        "name": user.full_name(),
-        "email_address": user.primary_email_address().map(|e| e.email_address.as_str()),
-    })))
+    Ok(Json(profile_of(&clerk, session.user_id()).await?))
 }
 
 /// `GET /admin/members`: the members of the caller's active organization (org admins only),
@@ -117,6 +112,29 @@ pub(super) async fn members(
 ) -> Result<Json<Value>, ApiFailure> {
     // The role check passed, so the session has an active organization.
     let org_id = session.org_id().unwrap_or_default();
+    Ok(Json(members_of(&clerk, org_id).await?))
+}
+
+/// The body of `GET /me/profile` for `user_id`: `{"user_id", "name", "email_address"}`.
+/// Framework-neutral, so any adapter's handler can answer with it.
+///
+/// # Errors
+/// The [`ApiError`] of `users().get`, answered with [`ApiFailure`].
+pub async fn profile_of(clerk: &Clerk, user_id: &str) -> Result<Value, ApiError> {
+    let user = clerk.api().users().get(user_id).await?;
+    Ok(json!({
+        "user_id": user.id,
+        "name": user.full_name(),
+        "email_address": user.primary_email_address().map(|e| e.email_address.as_str()),
+    }))
+}
+
+/// The body of `GET /admin/members` for `org_id`: `{"org_id", "total_count", "members"}`.
+/// Framework-neutral, as [`profile_of`].
+///
+/// # Errors
+/// The [`ApiError`] of `organizations().memberships(..).list`, answered with [`ApiFailure`].
+pub async fn members_of(clerk: &Clerk, org_id: &str) -> Result<Value, ApiError> {
     let page = clerk
         .api()
         .organizations()
@@ -124,11 +142,11 @@ pub(super) async fn members(
         .list(&MembershipListParams::new().limit(MEMBERS_PAGE))
         .await?;
     let members: Vec<Value> = page.data.iter().map(member).collect();
-    Ok(Json(json!({
+    Ok(json!({
         "org_id": org_id,
         "total_count": page.total_count,
         "members": members,
-    })))
+    }))
 }
 
 /// One entry of `GET /admin/members`.
@@ -180,6 +198,36 @@ impl ApiFailure {
         }
     }
 
+    /// The body: `{"error", "reason", "message"}`.
+    pub fn body(&self) -> Value {
+        let (_, error) = self.status();
+        json!({ "error": error, "reason": self.0.reason(), "message": self.message() })
+    }
+
+    /// The `Retry-After` to send, in whole seconds rounded up: Clerk's, on a 503 only.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        let (status, _) = self.status();
+        let wait = self
+            .0
+            .retry_after()
+            .filter(|_| status == StatusCode::SERVICE_UNAVAILABLE)?;
+        Some(wait.as_secs() + u64::from(wait.subsec_nanos() > 0))
+    }
+
+    /// Logs a failure other than 404 at `warn`, with Clerk's trace id.
+    pub fn log(&self) {
+        let e = &self.0;
+        if !e.is_not_found() {
+            tracing::warn!(
+                reason = e.reason(),
+                status = ?e.status(),
+                code = e.code(),
+                trace_id = e.trace_id(),
+                "Backend API call failed: {e}"
+            );
+        }
+    }
+
     fn message(&self) -> String {
         match &self.0 {
             ApiError::Refused(Refusal::MissingSecretKey) => {
@@ -193,25 +241,10 @@ impl ApiFailure {
 
 impl IntoResponse for ApiFailure {
     fn into_response(self) -> Response {
-        let (status, error) = self.status();
-        let e = &self.0;
-        if status != StatusCode::NOT_FOUND {
-            tracing::warn!(
-                reason = e.reason(),
-                status = ?e.status(),
-                code = e.code(),
-                trace_id = e.trace_id(),
-                "Backend API call failed: {e}"
-            );
-        }
-        let body = json!({ "error": error, "reason": e.reason(), "message": self.message() });
-        let mut response = (status, Json(body)).into_response();
-        if let Some(wait) = e
-            .retry_after()
-            .filter(|_| status == StatusCode::SERVICE_UNAVAILABLE)
-        {
-            // Whole seconds, rounded up so a client never retries early.
-            let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        self.log();
+        let (status, _) = self.status();
+        let mut response = (status, Json(self.body())).into_response();
+        if let Some(secs) = self.retry_after_secs() {
             response
                 .headers_mut()
                 .insert(RETRY_AFTER, HeaderValue::from(secs));

@@ -36,7 +36,7 @@ mod local;
 mod replay;
 mod routes;
 
-pub use backend::{ApiFailure, MEMBERS_PAGE, start_local_clerk};
+pub use backend::{ApiFailure, MEMBERS_PAGE, members_of, profile_of, start_local_clerk};
 pub use cli::{Cli, DEFAULT_PORT, Mode, USAGE, clerk_env_present};
 pub use local::{
     DemoCommand, DemoToken, LocalMode, TOKEN_LIFETIME, WEBHOOK_BODY, WEBHOOK_MESSAGE_ID,

@@ -252,3 +252,72 @@ impl IntoResponse for ApiFailure {
         response
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use clerk_sdk::api::TransportFailure;
+
+    use super::*;
+
+    /// The failures without an answer from Clerk, each with its status and body. (Clerk's own
+    /// answers, 404, 429 and 5xx, are checked against the local Clerk in
+    /// `tests/demo_routes.rs`.)
+    #[test]
+    fn failures_without_an_answer_map_to_a_status_and_body() {
+        let cases: [(ApiError, u16, &str, &str); 5] = [
+            (
+                ApiError::Transport {
+                    cause: TransportFailure::Connect,
+                    attempts: 4,
+                },
+                503,
+                "temporarily_unavailable",
+                "api-connect-failed",
+            ),
+            (
+                ApiError::Timeout {
+                    attempts: 1,
+                    elapsed: Duration::from_secs(30),
+                },
+                503,
+                "temporarily_unavailable",
+                "api-timeout",
+            ),
+            (
+                ApiError::Decode {
+                    path: "email_addresses[0]".to_owned(),
+                    message: "invalid type".to_owned(),
+                    status: StatusCode::OK,
+                },
+                502,
+                "bad_gateway",
+                "api-decode-failed",
+            ),
+            (
+                Refusal::MissingSecretKey.into(),
+                500,
+                "server_error",
+                "secret-key-missing",
+            ),
+            (
+                Refusal::LimitOutOfRange(501).into(),
+                500,
+                "server_error",
+                "api-limit-out-of-range",
+            ),
+        ];
+        for (error, status, code, reason) in cases {
+            let failure = ApiFailure(error);
+            assert_eq!(failure.status(), (StatusCode::from_u16(status).unwrap(), code));
+            let body = failure.body();
+            assert_eq!(body["error"], code);
+            assert_eq!(body["reason"], reason);
+            assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
+            assert_eq!(failure.retry_after_secs(), None);
+        }
+        let missing = ApiFailure(Refusal::MissingSecretKey.into()).body();
+        assert!(missing["message"].as_str().unwrap().contains("CLERK_SECRET_KEY"));
+    }
+}

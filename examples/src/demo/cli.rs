@@ -171,9 +171,9 @@ impl Mode {
             config.authorized_parties().join(", ")
         };
         let api = if config.secret_key().is_some() {
-            "with CLERK_SECRET_KEY"
+            "CLERK_SECRET_KEY, for GET /me/profile and /admin/members"
         } else {
-            "off: they answer 500 until CLERK_SECRET_KEY is set"
+            "off: set CLERK_SECRET_KEY for GET /me/profile and /admin/members (500 without it)"
         };
         let webhooks = if webhook.is_some() {
             "POST /webhooks/clerk, verified with CLERK_WEBHOOK_SIGNING_SECRET (replays refused)"
@@ -185,9 +185,10 @@ impl Mode {
              Serving against your Clerk instance (settings from the CLERK_* environment variables).\n\
              \x20 session keys:       {keys}\n\
              \x20 authorized parties: {parties}\n\
-             \x20 webhooks:           {webhooks}\n\n\
+             \x20 webhooks:           {webhooks}\n\
+             \x20 Backend API:        {api}\n\n\
              Routes (GET): /public, /me, /admin (org:admin), /machine (m2m), /either (session or m2m),\n\
-             /me/profile and /admin/members (org:admin), from the Backend API ({api}).\n\
+             /me/profile, /admin/members (org:admin).\n\
              Try: curl -i {base_url}/me -H \"Authorization: Bearer <a session token from your frontend>\"\n\
              Requests are logged on stderr with Authorization marked sensitive. Ctrl-C stops the demo.\n"
         )
@@ -297,6 +298,10 @@ mod tests {
             "{banner}"
         );
         assert!(!banner.contains("LOCAL DEVELOPMENT MODE"), "{banner}");
+        assert!(
+            banner.contains("Backend API:        off: set CLERK_SECRET_KEY"),
+            "{banner}"
+        );
 
         let jwks = Clerk::new(
             clerk_sdk::ClerkConfig::builder()
@@ -310,6 +315,10 @@ mod tests {
         }
         .banner("http://127.0.0.1:3000");
         assert!(banner.contains("fetched from the Backend API"), "{banner}");
+        assert!(
+            banner.contains("Backend API:        CLERK_SECRET_KEY, for GET /me/profile"),
+            "{banner}"
+        );
         assert!(
             banner.contains("webhooks:           off: set CLERK_WEBHOOK_SIGNING_SECRET"),
             "{banner}"

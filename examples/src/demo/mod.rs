@@ -7,8 +7,10 @@
 //! generated key pair and the curl commands printed in local development mode, and [`Cli`]
 //! reads the command line.
 //!
-//! One file per job: `routes` (the router and its handlers), `local` (local development mode:
-//! tokens, commands and the banner), `cli` (arguments, `PORT`, and the choice of mode).
+//! One file per job: `routes` (the router and its handlers), `backend` (the two routes that
+//! call the Backend API, the answers to its failures, and local mode's local Clerk), `local`
+//! (local development mode: tokens, commands and the banner), `cli` (arguments, `PORT`, and
+//! the choice of mode).
 //!
 //! Routes:
 //!

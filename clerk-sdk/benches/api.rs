@@ -11,6 +11,10 @@
 //! - `users_get/bare_reqwest_value`: the floor. A GET of the same URL on the very same
 //!   `reqwest::Client` (the same connection pool) with only the bearer header, the body read
 //!   and parsed as a `serde_json::Value`.
+//! - `users_get/bare_reqwest_typed`: the floor's request with the typed `User` parse instead
+//!   of the `Value` (the parse's share of the difference).
+//! - `users_get/bare_like_client`: the floor's request with the client's extra headers
+//!   (`Clerk-API-Version`, `Content-Type`) and per-attempt timeout (their share).
 //! - `concurrent/1000_gets`: 1,000 `users().get` calls in flight at once through one handle
 //!   (and its pool); every one must succeed.
 //!

@@ -23,6 +23,7 @@ const MAX_ANSWER: usize = 32 * 1024 * 1024;
 /// (with the `Clerk` it came from, if any) and the client-side rate limiter.
 ///
 /// ```no_run
+/// # #[allow(dead_code)]
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// let api = clerk_sdk::api::BackendApi::from_env()?;
 /// let user = api.users().get("user_2abc").await?;

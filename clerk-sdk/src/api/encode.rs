@@ -334,7 +334,7 @@ mod tests {
             ("plus+sign", "plus%2Bsign"),
             ("ünï", "%C3%BCn%C3%AF"),
             ("..a", "..a"),
-            ("%2e%2e", "%252e%252e"),
+            ("%41", "%2541"),
         ];
         for (id, want) in cases {
             assert_eq!(segment("user_id", id).unwrap(), want, "{id}");

@@ -13,6 +13,7 @@
 //! rate limit are one [`ApiPolicy`].
 //!
 //! ```no_run
+//! # #[allow(dead_code)]
 //! # async fn handler(clerk: clerk_sdk::Clerk) -> Result<(), clerk_sdk::api::ApiError> {
 //! use clerk_sdk::api::{MembershipListParams, MetadataParams};
 //! use serde_json::json;

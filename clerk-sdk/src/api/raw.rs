@@ -15,6 +15,7 @@ use super::operation::Call;
 /// A request to any Backend API path, built by [`BackendApi::request`].
 ///
 /// ```no_run
+/// # #[allow(dead_code)]
 /// # async fn run(api: clerk_sdk::api::BackendApi) -> Result<(), clerk_sdk::api::ApiError> {
 /// use http::Method;
 /// let domains: serde_json::Value = api
@@ -22,6 +23,7 @@ use super::operation::Call;
 ///     .query("limit", "5")
 ///     .send()
 ///     .await?;
+/// println!("{domains}");
 /// # Ok(()) }
 /// ```
 #[derive(Debug)]

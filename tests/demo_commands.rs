@@ -137,10 +137,11 @@ fn row_mismatches(row: &Row, command: &DemoCommand, answer: &Answer) -> Vec<Stri
 }
 
 /// A running demo in local mode, as `cargo run --example demo` starts it (on a free port),
-/// webhook route included.
+/// webhook route and local Clerk included.
 async fn start_demo() -> (LocalMode, TestServer) {
     let (listener, addr) = bind().await;
     let mode = LocalMode::new(test_keys(), addr).expect("local mode");
+    let mode = mode.start_local_clerk().await.expect("the local Clerk starts");
     let server = TestServer::start(listener, app(mode.clerk().clone(), Some(mode.webhook().clone())));
     (mode, server)
 }
@@ -280,7 +281,16 @@ async fn local_mode_covers_the_issues_callers() {
         "authorized party (azp): http://localhost:{}",
         server_port(&mode)
     )));
-    for path in ["/public", "/me", "/admin", "/machine", "/either", WEBHOOK_PATH] {
+    for path in [
+        "/public",
+        "/me",
+        "/admin",
+        "/machine",
+        "/either",
+        WEBHOOK_PATH,
+        "/me/profile",
+        "/admin/members",
+    ] {
         assert!(
             mode.commands().iter().any(|c| c.path == path),
             "no printed command calls {path}"

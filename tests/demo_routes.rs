@@ -268,3 +268,129 @@ async fn m2m_token_when_keys_are_unavailable() {
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
+
+/// `GET /me/profile` and `GET /admin/members` call the Backend API (the local Clerk of local
+/// mode); each way that call fails has its answer: Clerk's 404 is a 404, its 429 and 5xx a
+/// 503 (with Clerk's `Retry-After`), and a demo without a secret key a 500 naming
+/// `CLERK_SECRET_KEY`. No answer shows a token or a secret key.
+#[tokio::test]
+async fn backend_api_failures_answer_sensibly() {
+    let (listener, addr) = bind().await;
+    let mode = LocalMode::new(test_keys(), addr).expect("local mode");
+    let mode = mode.start_local_clerk().await.expect("the local Clerk starts");
+    let local_clerk = mode.local_clerk().expect("a local Clerk");
+    let server = TestServer::start(listener, router(mode.clerk().clone()));
+    let bearer = |var: &str| {
+        let token = mode.tokens().iter().find(|t| t.var == var).expect("a token");
+        format!("Bearer {}", token.token)
+    };
+    let (member, admin) = (bearer("MEMBER"), bearer("ADMIN"));
+    // Signed with the demo's key, for a user the local Clerk does not hold.
+    let stranger = test_keys()
+        .session("user_not_in_clerk")
+        .authorized_party(mode.authorized_party())
+        .sign()
+        .expect("sign");
+    let stranger = format!("Bearer {stranger}");
+    let client = client();
+    let mut failures = Vec::new();
+    let ok = get(&client, &server.url("/me/profile"), Some(&member)).await;
+    if ok.status != 200 || ok.json["email_address"] != "member@demo.example" {
+        failures.push(format!("profile: {} {}", ok.status, ok.text));
+    }
+    let answer = get(&client, &server.url("/me/profile"), Some(&stranger)).await;
+    failures.extend(api_failure_mismatches(
+        "unknown user",
+        &answer,
+        404,
+        "not_found",
+        None,
+    ));
+
+    local_clerk.push_fault(
+        Endpoint::UserGet,
+        Fault::RetryAfter {
+            status: 429,
+            seconds: 60,
+        },
+    );
+    let answer = get(&client, &server.url("/me/profile"), Some(&member)).await;
+    failures.extend(api_failure_mismatches(
+        "rate limited",
+        &answer,
+        503,
+        "temporarily_unavailable",
+        Some("60"),
+    ));
+
+    local_clerk.set_fault(Endpoint::MembershipList, Fault::Status(503));
+    let answer = get(&client, &server.url("/admin/members"), Some(&admin)).await;
+    failures.extend(api_failure_mismatches(
+        "Clerk unavailable",
+        &answer,
+        503,
+        "temporarily_unavailable",
+        None,
+    ));
+    local_clerk.clear_faults();
+    let answer = get(&client, &server.url("/admin/members"), Some(&admin)).await;
+    if answer.json["total_count"] != 2 {
+        failures.push(format!("members after the outage: {}", answer.text));
+    }
+
+    // Configured mode with CLERK_JWT_KEY only: verification works, the API cannot be called.
+    let without_api = TestServer::spawn(router(
+        LocalMode::new(test_keys(), addr)
+            .expect("local mode")
+            .clerk()
+            .clone(),
+    ))
+    .await;
+    let answer = get(&client, &without_api.url("/me/profile"), Some(&member)).await;
+    failures.extend(api_failure_mismatches(
+        "no secret key",
+        &answer,
+        500,
+        "server_error",
+        None,
+    ));
+    if !answer.json["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("CLERK_SECRET_KEY")
+    {
+        failures.push(format!(
+            "no secret key: the message does not name CLERK_SECRET_KEY: {}",
+            answer.text
+        ));
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// Every way `answer` differs from a demo answer with `status`, the body's `error` code and
+/// `retry_after`, plus any token or secret key in it.
+fn api_failure_mismatches(
+    what: &str,
+    answer: &Answer,
+    status: u16,
+    error: &str,
+    retry_after: Option<&str>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if answer.status != status || answer.json["error"] != error {
+        out.push(format!(
+            "{what}: {} {} (want {status} {error})",
+            answer.status, answer.text
+        ));
+    }
+    if answer.header("retry-after") != retry_after {
+        out.push(format!(
+            "{what}: retry-after {:?} (want {retry_after:?})",
+            answer.header("retry-after")
+        ));
+    }
+    if answer.text.contains("sk_test_") || answer.text.contains("eyJ") {
+        out.push(format!("{what}: the body shows a secret: {}", answer.text));
+    }
+    out
+}

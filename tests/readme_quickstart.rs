@@ -16,6 +16,10 @@ const DEPENDENCIES_MARKER: &str = "<!-- quickstart: Cargo.toml -->";
 const MAIN_MARKER: &str = "<!-- quickstart: src/main.rs = examples/quickstart/main.rs -->";
 /// The file the quick start's code must equal.
 const EXAMPLE: &str = "examples/quickstart/main.rs";
+/// The comment before the code of "Calling the Backend API".
+const BACKEND_API_MARKER: &str = "<!-- backend-api: src/main.rs = examples/backend-api/main.rs -->";
+/// The file that code must equal.
+const BACKEND_API_EXAMPLE: &str = "examples/backend-api/main.rs";
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -54,8 +58,9 @@ fn block_after(readme: &str, marker: &str) -> (String, String) {
     panic!("README.md: the block after {marker:?} is never closed");
 }
 
-/// The first line where `readme` and `example` differ, for the failure message.
-fn first_difference(readme: &str, example: &str) -> String {
+/// The first line where `readme` and `example` (the file `name`) differ, for the failure
+/// message.
+fn first_difference(readme: &str, example: &str, name: &str) -> String {
     let (mut a, mut b) = (readme.lines(), example.lines());
     let mut number = 0;
     loop {
@@ -63,7 +68,7 @@ fn first_difference(readme: &str, example: &str) -> String {
         match (a.next(), b.next()) {
             (Some(x), Some(y)) if x == y => {}
             (None, None) => return "the lines are equal; the line endings differ".to_owned(),
-            (x, y) => return format!("line {number} of the block:\n  README:  {x:?}\n  {EXAMPLE}: {y:?}"),
+            (x, y) => return format!("line {number} of the block:\n  README:  {x:?}\n  {name}: {y:?}"),
         }
     }
 }
@@ -82,7 +87,24 @@ fn the_quick_start_is_the_compiled_example() {
         "README.md's quick start and {EXAMPLE} have drifted apart: copy one onto the other \
          (the README's block is the text between the fences after {MAIN_MARKER:?}).\nFirst \
          difference: {}",
-        first_difference(&code, &example)
+        first_difference(&code, &example, EXAMPLE)
+    );
+}
+
+#[test]
+fn the_backend_api_section_is_the_compiled_example() {
+    let readme = read("README.md");
+    let example = read(BACKEND_API_EXAMPLE);
+    let (info, code) = block_after(&readme, BACKEND_API_MARKER);
+    assert_eq!(
+        info, "rust,ignore",
+        "the Backend API section is compiled as {BACKEND_API_EXAMPLE}; as a doctest it would run without the `macros` feature"
+    );
+    assert!(
+        code == example,
+        "README.md's \"Calling the Backend API\" and {BACKEND_API_EXAMPLE} have drifted apart: copy \
+         one onto the other.\nFirst difference: {}",
+        first_difference(&code, &example, BACKEND_API_EXAMPLE)
     );
 }
 

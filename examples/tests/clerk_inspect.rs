@@ -594,14 +594,7 @@ impl Api {
     /// * `oat_valid`: an OAuth token of `user_1` for client `client_1`;
     /// * `ak_revoked`: a revoked API key; `mt_expired`: an expired m2m token.
     fn start() -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let mock = runtime
-            .block_on(MockClerkApi::start(SECRET))
-            .expect("mock starts");
+        let (mock, runtime) = mock_on_own_runtime(SECRET);
         mock.set_keys(&[test_keys()]);
         mock.set_machine_secret_key(MACHINE_SECRET);
         mock.register_machine_token(
@@ -652,6 +645,19 @@ impl Api {
             .expect("a request reached the endpoint");
         headers[AUTHORIZATION].to_str().expect("ASCII").to_owned()
     }
+}
+
+/// A [`MockClerkApi`] accepting `secret`, started on a runtime of its own (see [`Api`]).
+fn mock_on_own_runtime(secret: &str) -> (MockClerkApi, tokio::runtime::Runtime) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mock = runtime
+        .block_on(MockClerkApi::start(secret))
+        .expect("mock starts");
+    (mock, runtime)
 }
 
 /// [`inspect`], asserting that no secret key appears on stdout or stderr.
@@ -1409,3 +1415,8 @@ fn verify_m2m_jwt_of_the_wrong_category_is_token_invalid() {
     assert_eq!(v["reason"], "token-invalid");
     assert_eq!(v["token_type"], "m2m_token");
 }
+
+/// `clerk-inspect api ...` against a local Clerk (its own file; a test crate's root looks up
+/// modules beside itself, hence the path).
+#[path = "clerk_inspect/api.rs"]
+mod api;

@@ -29,7 +29,9 @@ with CLERK_AUTHORIZED_PARTIES and the other CLERK_* variables), it verifies toke
 Clerk instance. With neither, it runs in local development mode: it generates a key pair
 and prints curl commands with tokens signed by it.
 
-Routes (GET): /public, /me, /admin (org:admin), /machine (m2m), /either (session or m2m).
+Routes (GET): /public, /me, /admin (org:admin), /machine (m2m), /either (session or m2m),
+/me/profile and /admin/members (org:admin), which call Clerk's Backend API: local mode starts
+a local Clerk in-process for them, configured mode needs CLERK_SECRET_KEY.
 Webhooks: POST /webhooks/clerk verifies Clerk's signed webhooks and refuses replays. It is on
 when CLERK_WEBHOOK_SIGNING_SECRET (whsec_...) is set; local mode generates a secret and prints
 a signed sample instead (signed with CLERK_WEBHOOK_SIGNING_SECRET when it is set, so that
@@ -151,6 +153,18 @@ impl Mode {
         Ok(Mode::Configured { clerk, webhook })
     }
 
+    /// Local mode with its local Clerk started ([`LocalMode::start_local_clerk`]); configured
+    /// mode as it is.
+    ///
+    /// # Errors
+    /// As [`LocalMode::start_local_clerk`].
+    pub async fn start_local_clerk(self) -> Result<Mode, DemoError> {
+        match self {
+            Mode::Local(local) => Ok(Mode::Local(Box::new(local.start_local_clerk().await?))),
+            configured @ Mode::Configured { .. } => Ok(configured),
+        }
+    }
+
     /// What the demo prints at start-up for a server on `base_url`.
     pub fn banner(&self, base_url: &str) -> String {
         let (clerk, webhook) = match self {
@@ -169,6 +183,11 @@ impl Mode {
         } else {
             config.authorized_parties().join(", ")
         };
+        let api = if config.secret_key().is_some() {
+            "CLERK_SECRET_KEY, for GET /me/profile and /admin/members"
+        } else {
+            "off: set CLERK_SECRET_KEY for GET /me/profile and /admin/members (500 without it)"
+        };
         let webhooks = if webhook.is_some() {
             "POST /webhooks/clerk, verified with CLERK_WEBHOOK_SIGNING_SECRET (replays refused)"
         } else {
@@ -179,8 +198,10 @@ impl Mode {
              Serving against your Clerk instance (settings from the CLERK_* environment variables).\n\
              \x20 session keys:       {keys}\n\
              \x20 authorized parties: {parties}\n\
-             \x20 webhooks:           {webhooks}\n\n\
-             Routes (GET): /public, /me, /admin (org:admin), /machine (m2m), /either (session or m2m).\n\
+             \x20 webhooks:           {webhooks}\n\
+             \x20 Backend API:        {api}\n\n\
+             Routes (GET): /public, /me, /admin (org:admin), /machine (m2m), /either (session or m2m),\n\
+             /me/profile, /admin/members (org:admin).\n\
              Try: curl -i {base_url}/me -H \"Authorization: Bearer <a session token from your frontend>\"\n\
              Requests are logged on stderr with Authorization marked sensitive. Ctrl-C stops the demo.\n"
         )
@@ -290,6 +311,10 @@ mod tests {
             "{banner}"
         );
         assert!(!banner.contains("LOCAL DEVELOPMENT MODE"), "{banner}");
+        assert!(
+            banner.contains("Backend API:        off: set CLERK_SECRET_KEY"),
+            "{banner}"
+        );
 
         let jwks = Clerk::new(
             clerk_sdk::ClerkConfig::builder()
@@ -303,6 +328,10 @@ mod tests {
         }
         .banner("http://127.0.0.1:3000");
         assert!(banner.contains("fetched from the Backend API"), "{banner}");
+        assert!(
+            banner.contains("Backend API:        CLERK_SECRET_KEY, for GET /me/profile"),
+            "{banner}"
+        );
         assert!(
             banner.contains("webhooks:           off: set CLERK_WEBHOOK_SIGNING_SECRET"),
             "{banner}"

@@ -5,16 +5,18 @@
 
 use std::fmt;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use clerk_sdk::testing::{TestKeys, sign_webhook};
+use clerk_sdk::testing::{MockClerkApi, TestKeys, sign_webhook};
 use clerk_sdk::{Clerk, webhook::Webhook};
 use http::Method;
 use serde_json::{Value, json};
 
 use super::DemoError;
+use super::backend::start_local_clerk;
 use super::routes::{WEBHOOK_PATH, with_replay_store};
 
 /// How long the printed tokens stay valid, so they can be pasted for a while.
@@ -23,10 +25,10 @@ pub const TOKEN_LIFETIME: Duration = Duration::from_secs(60 * 60);
 /// The `azp` of the token printed as `WRONG_AZP`: a site this demo does not trust.
 pub const WRONG_AUTHORIZED_PARTY: &str = "https://evil.example";
 
-const MEMBER_USER: &str = "user_demo_member";
-const ADMIN_USER: &str = "user_demo_admin";
-const ORG_ID: &str = "org_demo";
-const ORG_SLUG: &str = "demo";
+pub(super) const MEMBER_USER: &str = "user_demo_member";
+pub(super) const ADMIN_USER: &str = "user_demo_admin";
+pub(super) const ORG_ID: &str = "org_demo";
+pub(super) const ORG_SLUG: &str = "demo";
 const MACHINE_ID: &str = "mch_demo";
 /// The header category of Clerk's JWT-format m2m tokens.
 const M2M_CATEGORY: &str = "cl_B7d4PD333AAA";
@@ -152,10 +154,15 @@ impl DemoCommand {
 }
 
 /// Local development mode: a fresh key pair, a [`Clerk`] that trusts only it, a [`Webhook`]
-/// verifier for a fresh signing secret, and the tokens and commands the banner prints.
+/// verifier for a fresh signing secret, and the tokens and commands the banner prints; after
+/// [`LocalMode::start_local_clerk`], also a local Clerk that the [`Clerk`]'s Backend API client
+/// calls.
 #[derive(Debug, Clone)]
 pub struct LocalMode {
     clerk: Clerk,
+    keys: TestKeys,
+    /// The in-process local Clerk, once started; shared by clones, stopped with the last one.
+    local_clerk: Option<Arc<MockClerkApi>>,
     webhook: Webhook,
     /// The webhook secret came from `CLERK_WEBHOOK_SIGNING_SECRET` instead of being generated.
     given_webhook_secret: bool,
@@ -262,6 +269,8 @@ impl LocalMode {
         let commands = commands(&tokens, webhook_headers);
         Ok(LocalMode {
             clerk,
+            keys: keys.clone(),
+            local_clerk: None,
             webhook,
             given_webhook_secret,
             base_url,
@@ -271,9 +280,41 @@ impl LocalMode {
         })
     }
 
-    /// The [`Clerk`] that verifies this mode's tokens.
+    /// The [`Clerk`] that verifies this mode's tokens; after [`LocalMode::start_local_clerk`],
+    /// its Backend API client ([`Clerk::api`]) calls the local Clerk.
     pub fn clerk(&self) -> &Clerk {
         &self.clerk
+    }
+
+    /// Starts a local Clerk in this process (a
+    /// [`MockClerkApi`] on `127.0.0.1`, with a secret key generated for this run and never
+    /// shown), seeded with the users and the organization the printed tokens name, and points
+    /// [`LocalMode::clerk`]'s Backend API client at it, so that `GET /me/profile` and
+    /// `GET /admin/members` answer. Session tokens are still verified with the local key, with
+    /// no network call.
+    ///
+    /// # Errors
+    /// [`DemoError::LocalClerk`] when it cannot start, [`DemoError::Random`] when the secret
+    /// key cannot be generated, [`DemoError::Config`] if the config is refused (it never is).
+    pub async fn start_local_clerk(mut self) -> Result<LocalMode, DemoError> {
+        let secret_key = format!("sk_test_{}", random_base64(WEBHOOK_SECRET_BYTES)?);
+        let local_clerk = start_local_clerk(&secret_key).await?;
+        self.clerk = Clerk::new(
+            self.keys
+                .config_builder()
+                .authorized_party(&self.authorized_party)
+                .secret_key(secret_key)
+                .api_url(local_clerk.url())
+                .build()?,
+        );
+        self.local_clerk = Some(Arc::new(local_clerk));
+        Ok(self)
+    }
+
+    /// The local Clerk, once [`LocalMode::start_local_clerk`] started it: seed it, fault it or
+    /// read its request log in tests.
+    pub fn local_clerk(&self) -> Option<&MockClerkApi> {
+        self.local_clerk.as_deref()
     }
 
     /// The verifier of `POST /webhooks/clerk`: this run's generated secret, with a replay
@@ -317,6 +358,10 @@ impl LocalMode {
             "  token lifetime:         {} minutes (restart the demo for fresh tokens)\n",
             TOKEN_LIFETIME.as_secs() / 60
         ));
+        out.push_str(&format!(
+            "  Backend API:            a local Clerk in this process, seeded with {MEMBER_USER},\n\
+             \x20                         {ADMIN_USER} and {ORG_ID} (GET /me/profile, /admin/members)\n"
+        ));
         out.push_str(if self.given_webhook_secret {
             "  webhook secret:         CLERK_WEBHOOK_SIGNING_SECRET, not shown (POST /webhooks/clerk)\n\n"
         } else {
@@ -358,9 +403,14 @@ impl LocalMode {
 /// `whsec_` + standard base64 of [`WEBHOOK_SECRET_BYTES`] random bytes, the form of the
 /// secrets the Clerk Dashboard shows.
 fn generate_webhook_secret() -> Result<String, DemoError> {
-    let mut key = [0u8; WEBHOOK_SECRET_BYTES];
+    Ok(format!("whsec_{}", random_base64(WEBHOOK_SECRET_BYTES)?))
+}
+
+/// Standard base64 of `n` random bytes.
+fn random_base64(n: usize) -> Result<String, DemoError> {
+    let mut key = vec![0u8; n];
     aws_lc_rs::rand::fill(&mut key).map_err(|_| DemoError::Random)?;
-    Ok(format!("whsec_{}", STANDARD.encode(key)))
+    Ok(STANDARD.encode(key))
 }
 
 /// The printed commands, in order, with the answers the README's walk-through documents; the
@@ -468,5 +518,35 @@ fn commands(tokens: &[DemoToken], webhook_headers: Vec<(&'static str, String)>) 
             expected_reason: None,
             expected_body: Some(json!({ "received": "user.created" })),
         },
+        ok(
+            "/me/profile as the member, loaded from the local Clerk",
+            "/me/profile",
+            Some("MEMBER"),
+            json!({
+                "user_id": MEMBER_USER,
+                "name": "Mia Member",
+                "email_address": "member@demo.example",
+            }),
+        ),
+        rejected(
+            "/admin/members as the member",
+            "/admin/members",
+            Some("MEMBER"),
+            403,
+            "insufficient-scope",
+        ),
+        ok(
+            "/admin/members as the admin, listed by the local Clerk",
+            "/admin/members",
+            Some("ADMIN"),
+            json!({
+                "org_id": ORG_ID,
+                "total_count": 2,
+                "members": [
+                    { "user_id": ADMIN_USER, "role": "org:admin", "identifier": "admin@demo.example" },
+                    { "user_id": MEMBER_USER, "role": "org:member", "identifier": "member@demo.example" },
+                ],
+            }),
+        ),
     ]
 }

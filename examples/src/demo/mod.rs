@@ -8,8 +8,10 @@
 //! reads the command line. The Lambda example (`examples/lambda/main.rs`) serves the same
 //! router, from [`Mode::configured_from_env`] and [`app_from_env`].
 //!
-//! One file per job: `routes` (the router and its handlers), `local` (local development mode:
-//! tokens, commands and the banner), `cli` (arguments, `PORT`, and the choice of mode).
+//! One file per job: `routes` (the router and its handlers), `backend` (the two routes that
+//! call the Backend API, the answers to its failures, and local mode's local Clerk), `local`
+//! (local development mode: tokens, commands and the banner), `cli` (arguments, `PORT`, and
+//! the choice of mode).
 //!
 //! Routes:
 //!
@@ -20,6 +22,8 @@
 //! | `GET /admin` | a session whose org role is `org:admin` | `{"message", "user_id", "org_id"}` |
 //! | `GET /machine` | an m2m token | `{"machine_id", "token_type"}` |
 //! | `GET /either` | a session or an m2m token | `{"caller": "session", "user_id"}` or `{"caller": "machine", "machine_id"}` |
+//! | `GET /me/profile` | any signed-in session | `{"user_id", "name", "email_address"}`, from the Backend API |
+//! | `GET /admin/members` | a session whose org role is `org:admin` | `{"org_id", "total_count", "members": [{"user_id", "role", "identifier"}]}`, from the Backend API |
 //! | `POST /webhooks/clerk` | Clerk: a webhook signed with the signing secret, not seen before | `{"received": "<event type>"}` |
 //!
 //! Everything else on the token routes is answered by `clerk-sdk`'s rejection: 401, 403 or 503
@@ -29,11 +33,13 @@
 //! `ClerkWebhook`'s rejection: 400, 401, 413, or 503 when the replay store (Redis with
 //! `REDIS_URL`, see [`ReplayChoice`]) cannot answer, with the same body and no headers.
 
+mod backend;
 mod cli;
 mod local;
 mod replay;
 mod routes;
 
+pub use backend::{ApiFailure, MEMBERS_PAGE, members_of, profile_of, start_local_clerk};
 pub use cli::{Cli, DEFAULT_PORT, Mode, USAGE, clerk_env_present};
 pub use local::{
     DemoCommand, DemoToken, LocalMode, TOKEN_LIFETIME, WEBHOOK_BODY, WEBHOOK_MESSAGE_ID,
@@ -69,7 +75,7 @@ pub async fn run(
         .await
         .map_err(|e| DemoError::Listen(addr, e))?;
     let addr = listener.local_addr()?;
-    let mode = Mode::from_env(addr)?;
+    let mode = Mode::from_env(addr)?.start_local_clerk().await?;
     let (app, replay) = app_from_env(&mode).await?;
     // The banner is a convenience: a closed stdout must not stop the server.
     let _ = out.write_all(mode.banner(&format!("http://{addr}")).as_bytes());
@@ -149,6 +155,8 @@ pub enum DemoError {
     Webhook(clerk_sdk::webhook::WebhookError),
     /// The system's random source failed (local mode's webhook secret).
     Random,
+    /// Local mode's in-process local Clerk could not start.
+    LocalClerk(String),
     /// `REDIS_URL` was refused, or the Redis server there did not answer.
     ReplayStore(clerk_sdk::webhook::ReplayStoreError),
     /// The listener could not be bound to this address.
@@ -171,6 +179,7 @@ impl fmt::Display for DemoError {
             DemoError::Random => {
                 f.write_str("local mode could not generate its webhook secret: no randomness")
             }
+            DemoError::LocalClerk(why) => write!(f, "local mode could not start its local Clerk: {why}"),
             DemoError::ReplayStore(e) => write!(
                 f,
                 "the webhook replay store (REDIS_URL) cannot be used: {e} (reason: {})",
@@ -185,7 +194,7 @@ impl fmt::Display for DemoError {
 impl std::error::Error for DemoError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            DemoError::Usage(_) | DemoError::Random => None,
+            DemoError::Usage(_) | DemoError::Random | DemoError::LocalClerk(_) => None,
             DemoError::Config(e) => Some(e),
             DemoError::TestKit(e) => Some(e),
             DemoError::Webhook(e) => Some(e),

@@ -22,6 +22,8 @@ use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use super::backend;
+
 /// The org role `/admin` requires.
 pub const ADMIN_ROLE: &str = "org:admin";
 
@@ -32,8 +34,8 @@ pub const WEBHOOK_PATH: &str = "/webhooks/clerk";
 /// [`with_replay_store`]).
 pub const WEBHOOK_REPLAY_CAPACITY: usize = 10_000;
 
-/// The demo API without the webhook route: `/public`, `/me`, `/admin`, `/machine` and
-/// `/either` (see the module docs). The same as [`app`]`(clerk, None)`.
+/// The demo API without the webhook route: `/public`, `/me`, `/admin`, `/machine`,
+/// `/either`, `/me/profile` and `/admin/members` (see the module docs). The same as [`app`]`(clerk, None)`.
 pub fn router(clerk: Clerk) -> Router {
     app(clerk, None)
 }
@@ -101,6 +103,8 @@ where
         .route("/admin", get(admin))
         .route("/machine", get(machine))
         .route("/either", get(either))
+        .route("/me/profile", get(backend::profile))
+        .route("/admin/members", get(backend::members))
         .layer(ClerkLayer::new(clerk.clone()).accepting(session_or_m2m()))
 }
 

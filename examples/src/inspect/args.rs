@@ -33,6 +33,30 @@ pub(super) enum Command {
     /// `demo`: mint, then verify, with a local key.
     Demo,
     Webhook(WebhookArgs),
+    /// `api ...`: one Backend API call.
+    Api(ApiCall),
+}
+
+/// `api` calls: the typed operations, or any path with `raw`.
+pub(super) enum ApiCall {
+    /// `users get ID`.
+    UserGet(String),
+    /// `users list [--email-address E]... [--limit N]`.
+    UserList {
+        email_addresses: Vec<String>,
+        limit: Option<u32>,
+    },
+    /// `orgs get ID_OR_SLUG`.
+    OrgGet(String),
+    /// `orgs members ID [--limit N]`.
+    OrgMembers { org_id: String, limit: Option<u32> },
+    /// `raw METHOD PATH [--query K=V]... [--body JSON]`.
+    Raw {
+        method: http::Method,
+        path: String,
+        query: Vec<(String, String)>,
+        body: Option<serde_json::Value>,
+    },
 }
 
 /// `verify` options. No `Debug`: it holds the credential and may hold secret keys.
@@ -130,9 +154,10 @@ pub(super) fn parse(args: Vec<String>) -> Result<Command, Error> {
         "mint" => mint(rest),
         "demo" => Ok(Command::Demo),
         "webhook" => webhook(rest),
+        "api" => api(rest),
         other => Ok(Command::ShowUsage {
             error: format!(
-                "unknown command {} (expected verify, decode, mint, demo, webhook or help)",
+                "unknown command {} (expected verify, decode, mint, demo, webhook, api or help)",
                 shown(other)
             ),
         }),
@@ -409,6 +434,89 @@ fn webhook(mut flags: Flags) -> Result<Command, Error> {
         body,
         now_ms,
     }))
+}
+
+/// `api users get ID`, `api users list`, `api orgs get ID_OR_SLUG`, `api orgs members ID`,
+/// `api raw METHOD PATH`: positionals name the call, flags refine it. Ids are checked by the
+/// SDK (empty ids and dot segments are refused before sending).
+fn api(mut flags: Flags) -> Result<Command, Error> {
+    const CALLS: &str = "expected users get ID, users list, orgs get ID_OR_SLUG, orgs members ID \
+                         or raw METHOD PATH";
+    let mut words = Vec::new();
+    let mut email_addresses = Vec::new();
+    let mut limit = None;
+    let mut query = Vec::new();
+    let mut body = None;
+    while let Some(item) = flags.next_item()? {
+        let (name, inline) = match item {
+            Item::Help => return Ok(Command::Help),
+            Item::Positional(word) => {
+                words.push(word);
+                continue;
+            }
+            Item::Flag { name, inline } => (name, inline),
+        };
+        match name.as_str() {
+            "email-address" => email_addresses.push(flags.value(&name, inline)?),
+            "limit" => {
+                let value = number(&name, &flags.value(&name, inline)?)?;
+                let value = u32::try_from(value).map_err(|_| usage("--limit is too large".to_owned()))?;
+                set_once(&mut limit, &name, value)?;
+            }
+            "query" => {
+                let pair = flags.value(&name, inline)?;
+                let Some((key, value)) = pair.split_once('=') else {
+                    return Err(usage("--query expects KEY=VALUE (value not shown)".to_owned()));
+                };
+                query.push((key.to_owned(), value.to_owned()));
+            }
+            "body" => {
+                let text = flags.value(&name, inline)?;
+                let json = serde_json::from_str(&text)
+                    .map_err(|e| usage(format!("--body is not JSON: {e} (body not shown)")))?;
+                set_once(&mut body, &name, json)?;
+            }
+            _ => return Err(unknown_option("api", &name)),
+        }
+    }
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    let call = match words[..] {
+        ["users", "get", id] => ApiCall::UserGet(id.to_owned()),
+        ["users", "list"] => ApiCall::UserList {
+            email_addresses: std::mem::take(&mut email_addresses),
+            limit: limit.take(),
+        },
+        ["orgs", "get", id] => ApiCall::OrgGet(id.to_owned()),
+        ["orgs", "members", id] => ApiCall::OrgMembers {
+            org_id: id.to_owned(),
+            limit: limit.take(),
+        },
+        ["raw", method, path] => {
+            let method = http::Method::from_bytes(method.to_ascii_uppercase().as_bytes())
+                .map_err(|_| usage(format!("api raw: {} is not an HTTP method", shown(method))))?;
+            ApiCall::Raw {
+                method,
+                path: path.to_owned(),
+                query: std::mem::take(&mut query),
+                body: body.take(),
+            }
+        }
+        _ => return Err(usage(format!("api: {CALLS} (see clerk-inspect help)"))),
+    };
+    let unused = [
+        (!email_addresses.is_empty()).then_some("--email-address"),
+        limit.map(|_| "--limit"),
+        (!query.is_empty()).then_some("--query"),
+        body.map(|_| "--body"),
+    ];
+    if let Some(flag) = unused.into_iter().flatten().next() {
+        let call: Vec<&str> = words.iter().take(2).copied().collect();
+        return Err(usage(format!(
+            "api {}: {flag} does not apply here",
+            call.join(" ")
+        )));
+    }
+    Ok(Command::Api(call))
 }
 
 /// `--header NAME:VALUE`: split at the first colon; blanks around the value are dropped, as

@@ -14,6 +14,7 @@
 //! starting the async runtime, signing). Errors are one `error: …` line on stderr that never
 //! contains a token or a secret.
 
+mod api;
 mod args;
 mod decode;
 mod mint;
@@ -49,6 +50,15 @@ Commands:
   demo             mint, then verify: a signed-in org admin and an expired token (offline)
   webhook          Verify a Clerk webhook (Svix signature, timestamp, event envelope) and
                    print one JSON object: ok, reason, message, event
+  api CALL         Call the Backend API with CLERK_SECRET_KEY and print Clerk's answer as
+                   JSON (CLERK_API_URL changes the address, e.g. to a MockClerkApi):
+                     users get ID
+                     users list [--email-address E]... [--limit N]
+                     orgs get ID_OR_SLUG
+                     orgs members ID [--limit N]
+                     raw METHOD PATH [--query K=V]... [--body JSON]
+                   A failed call prints one error line with the status, Clerk's error
+                   code, trace id and reason (exit 1); the key is never printed
   help             Print this text
 
 verify options (CLERK_JWT_KEY, CLERK_SECRET_KEY, CLERK_API_URL, ... are read from the
@@ -101,7 +111,7 @@ webhook options:
                            clock read MS milliseconds since the epoch
 
 Exit status: 0 done (verify: signed in or signed out; webhook: valid or not),
-1 internal failure, 2 usage or configuration error.
+1 internal failure or failed API call, 2 usage or configuration error.
 
 Quick start:
   cargo run --example clerk-inspect -- mint
@@ -114,13 +124,34 @@ A webhook delivery (headers and body as Clerk sent them):
   CLERK_WEBHOOK_SIGNING_SECRET=whsec_... cargo run --example clerk-inspect -- webhook \
       --header svix-id:msg_... --header svix-timestamp:1700000000 \
       --header "svix-signature:v1,..." --body-file body.json --now-ms 1700000000000
+
+A user and their organization memberships, from the Backend API:
+  CLERK_SECRET_KEY=sk_test_... cargo run --example clerk-inspect -- api users get user_...
+  CLERK_SECRET_KEY=sk_test_... cargo run --example clerk-inspect -- \
+      api raw GET /users/user_.../organization_memberships --query limit=5
 "#;
+
+/// How `api` reads its environment variables: the value of a variable, `None` when unset (or
+/// not Unicode).
+pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 /// Runs `clerk-inspect` with `args` (the arguments after the program name) and returns the exit
 /// status: [`EXIT_OK`], [`EXIT_FAILURE`] or [`EXIT_USAGE`].
 ///
 /// JSON results go to `stdout`; errors and hints go to `stderr`.
 pub fn run(args: Vec<String>, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+    run_with_env(args, &|name| std::env::var(name).ok(), stdout, stderr)
+}
+
+/// [`run`], with `api` reading `CLERK_SECRET_KEY`, `CLERK_API_URL` and `CLERK_API_VERSION`
+/// through `environment` instead of the process environment (tests run calls side by side,
+/// each against its own server). The other commands read the process environment.
+pub fn run_with_env(
+    args: Vec<String>,
+    environment: Env<'_>,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> u8 {
     let result = match args::parse(args) {
         Ok(Command::Help) => write_usage(stdout),
         Ok(Command::ShowUsage { error }) => write_usage(stdout).and(Err(Error::Usage(error))),
@@ -129,6 +160,7 @@ pub fn run(args: Vec<String>, stdout: &mut dyn Write, stderr: &mut dyn Write) ->
         Ok(Command::Mint(a)) => mint::run(&a, stdout, stderr),
         Ok(Command::Demo) => demo(stdout, stderr),
         Ok(Command::Webhook(a)) => webhook::run(&a, stdout),
+        Ok(Command::Api(call)) => api::run(&call, environment, stdout),
         Err(error) => Err(error),
     };
     match result {
@@ -230,19 +262,21 @@ enum Error {
     Config(String),
     /// A failure outside the user's control (exit 1).
     Internal(String),
+    /// A Backend API call that failed: Clerk's answer or no answer (exit 1).
+    Api(String),
 }
 
 impl Error {
     fn message(&self) -> &str {
         match self {
-            Error::Usage(m) | Error::Config(m) | Error::Internal(m) => m,
+            Error::Usage(m) | Error::Config(m) | Error::Internal(m) | Error::Api(m) => m,
         }
     }
 
     fn exit_code(&self) -> u8 {
         match self {
             Error::Usage(_) | Error::Config(_) => EXIT_USAGE,
-            Error::Internal(_) => EXIT_FAILURE,
+            Error::Internal(_) | Error::Api(_) => EXIT_FAILURE,
         }
     }
 }

@@ -44,7 +44,16 @@ pub(crate) mod webcrypto;
 
 pub(crate) use backend::{HmacSha256, RsaPublicKey, constant_time_eq, sha1, sha256};
 #[cfg(any(test, feature = "testing"))]
-pub(crate) use backend::{RsaSigningKey, SigningAlgorithm, fill_random};
+pub(crate) use backend::{RsaSigningKey, fill_random};
+
+/// The RSASSA-PKCS1-v1_5 signature algorithms the test kit mints tokens with.
+#[cfg(any(test, feature = "testing"))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SigningAlgorithm {
+    Rs256,
+    Rs384,
+    Rs512,
+}
 
 #[cfg(test)]
 mod tests {

@@ -69,19 +69,13 @@ pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 #[cfg(any(test, feature = "testing"))]
-pub(crate) use signing::{RsaSigningKey, SigningAlgorithm, fill_random};
+pub(crate) use signing::{RsaSigningKey, fill_random};
 
 #[cfg(any(test, feature = "testing"))]
 mod signing {
     use rsa::pkcs8::{DecodePrivateKey as _, EncodePrivateKey as _, EncodePublicKey as _};
 
-    /// The RSASSA-PKCS1-v1_5 signature algorithms the test kit mints tokens with.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub(crate) enum SigningAlgorithm {
-        Rs256,
-        Rs384,
-        Rs512,
-    }
+    use crate::crypto::SigningAlgorithm;
 
     /// An RSA private key for the test kit.
     pub(crate) struct RsaSigningKey(rsa::PrivateKey);

@@ -4,6 +4,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+#[cfg(not(target_arch = "wasm32"))]
+use crate::api::BackendApi;
 use crate::auth::{Authenticator, RequestHeaders, RequestState, SessionClaims};
 use crate::config::ClerkConfig;
 #[cfg(not(target_arch = "wasm32"))]
@@ -40,6 +42,10 @@ struct ClerkInner {
     authenticator: Authenticator,
     /// Requests authenticated through this handle (for tests and metrics).
     authentications: AtomicU64,
+    /// The Backend API client, over the same HTTP client as key fetches and machine-token
+    /// verification. Not on wasm32, where the `api` module is absent.
+    #[cfg(not(target_arch = "wasm32"))]
+    api: BackendApi,
 }
 
 impl Clerk {
@@ -48,6 +54,8 @@ impl Clerk {
         Clerk {
             inner: Arc::new(ClerkInner {
                 authenticator: Authenticator::new(&config),
+                #[cfg(not(target_arch = "wasm32"))]
+                api: BackendApi::new(&config),
                 config,
                 authentications: AtomicU64::new(0),
             }),
@@ -65,6 +73,16 @@ impl Clerk {
     #[cfg(not(target_arch = "wasm32"))]
     pub fn from_env() -> Result<Self, ConfigError> {
         ClerkConfig::from_env().map(Clerk::new)
+    }
+
+    /// The Backend API client of this handle's config, sharing its HTTP connection pool.
+    /// Calls need the secret key; without one each fails with
+    /// [`Refusal::MissingSecretKey`](crate::api::Refusal::MissingSecretKey).
+    ///
+    /// Not on wasm32 (the Backend API client is native only for now).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn api(&self) -> &BackendApi {
+        &self.inner.api
     }
 
     /// The config this handle was built from.

@@ -144,6 +144,19 @@ impl Transport {
         format!("{}/{}", self.api_url, path.trim_start_matches('/'))
     }
 
+    /// The pooled HTTP client itself.
+    #[cfg(feature = "testing")]
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// `{api_url}/{api_version}`, the base of every versioned Backend API path (for the
+    /// Backend API client, which wasm32 does not have).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) fn versioned_base(&self) -> String {
+        format!("{}/{}", self.api_url, self.api_version)
+    }
+
     /// Sends one request with Clerk's headers and reads at most [`MAX_BODY`] bytes.
     pub(crate) async fn send(
         &self,
@@ -152,6 +165,21 @@ impl Transport {
         bearer: Option<&SecretKey>,
         json_body: Option<Vec<u8>>,
         timeout: Duration,
+    ) -> Result<Response, TransportError> {
+        self.send_limited(method, url, bearer, json_body, timeout, MAX_BODY)
+            .await
+    }
+
+    /// [`Transport::send`] reading at most `max_body` bytes (Backend API list pages are larger
+    /// than a JWKS).
+    pub(crate) async fn send_limited(
+        &self,
+        method: Method,
+        url: &str,
+        bearer: Option<&SecretKey>,
+        json_body: Option<Vec<u8>>,
+        timeout: Duration,
+        max_body: usize,
     ) -> Result<Response, TransportError> {
         let mut request = self
             .http
@@ -171,7 +199,7 @@ impl Transport {
         let mut response = request.send().await.map_err(classify)?;
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
-        let body = read_body(response).await?;
+        let body = read_body(response, max_body).await?;
         Ok(Response {
             status,
             headers,
@@ -180,12 +208,12 @@ impl Transport {
     }
 }
 
-/// The body, chunk by chunk, refused as soon as it outgrows [`MAX_BODY`].
+/// The body, chunk by chunk, refused as soon as it outgrows `max_body`.
 #[cfg(not(target_arch = "wasm32"))]
-async fn read_body(mut response: reqwest::Response) -> Result<Vec<u8>, TransportError> {
+async fn read_body(mut response: reqwest::Response, max_body: usize) -> Result<Vec<u8>, TransportError> {
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(classify)? {
-        if body.len() + chunk.len() > MAX_BODY {
+        if body.len() + chunk.len() > max_body {
             return Err(TransportError::Broken);
         }
         body.extend_from_slice(&chunk);
@@ -193,15 +221,18 @@ async fn read_body(mut response: reqwest::Response) -> Result<Vec<u8>, Transport
     Ok(body)
 }
 
-/// The body, refused when its declared or actual length exceeds [`MAX_BODY`] (the wasm
-/// client reads bodies whole).
+/// The body, refused when its declared or actual length exceeds `max_body` (the wasm client
+/// reads bodies whole).
 #[cfg(target_arch = "wasm32")]
-async fn read_body(response: reqwest::Response) -> Result<Vec<u8>, TransportError> {
-    if response.content_length().is_some_and(|len| len > MAX_BODY as u64) {
+async fn read_body(response: reqwest::Response, max_body: usize) -> Result<Vec<u8>, TransportError> {
+    if response
+        .content_length()
+        .is_some_and(|len| len > u64::try_from(max_body).unwrap_or(u64::MAX))
+    {
         return Err(TransportError::Broken);
     }
     let body = response.bytes().await.map_err(classify)?;
-    if body.len() > MAX_BODY {
+    if body.len() > max_body {
         return Err(TransportError::Broken);
     }
     Ok(body.to_vec())

@@ -4,21 +4,14 @@
 //! [`clerk_examples::demo`]; this file only sets up logging, reads the command line and waits
 //! for Ctrl-C.
 
-use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
 use clerk_examples::demo::{self, Cli, USAGE};
-use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
     // Logs go to stderr; the banner and its curl commands go to stdout.
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,clerk_sdk=debug"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+    demo::init_logging(true);
 
     let port_env = match std::env::var("PORT") {
         Ok(port) => Some(port),

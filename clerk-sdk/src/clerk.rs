@@ -4,9 +4,12 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+#[cfg(not(target_arch = "wasm32"))]
 use crate::api::BackendApi;
 use crate::auth::{Authenticator, RequestHeaders, RequestState, SessionClaims};
-use crate::config::{ClerkConfig, ConfigError};
+use crate::config::ClerkConfig;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::config::ConfigError;
 use crate::token::{AcceptsToken, SessionVerifyError};
 
 /// Verifies Clerk credentials. Cheap to clone; share one per application.
@@ -40,7 +43,8 @@ struct ClerkInner {
     /// Requests authenticated through this handle (for tests and metrics).
     authentications: AtomicU64,
     /// The Backend API client, over the same HTTP client as key fetches and machine-token
-    /// verification.
+    /// verification. Not on wasm32, where the `api` module is absent.
+    #[cfg(not(target_arch = "wasm32"))]
     api: BackendApi,
 }
 
@@ -50,6 +54,7 @@ impl Clerk {
         Clerk {
             inner: Arc::new(ClerkInner {
                 authenticator: Authenticator::new(&config),
+                #[cfg(not(target_arch = "wasm32"))]
                 api: BackendApi::new(&config),
                 config,
                 authentications: AtomicU64::new(0),
@@ -61,6 +66,11 @@ impl Clerk {
     ///
     /// # Errors
     /// The [`ConfigError`] of the first invalid setting.
+    ///
+    /// Not on wasm32, which has no process environment (`std::env::var` reports every
+    /// variable missing there): build from the host's bindings with
+    /// [`crate::config::ClerkConfigBuilder::from_lookup`] or the builder's setters.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn from_env() -> Result<Self, ConfigError> {
         ClerkConfig::from_env().map(Clerk::new)
     }
@@ -68,6 +78,9 @@ impl Clerk {
     /// The Backend API client of this handle's config, sharing its HTTP connection pool.
     /// Calls need the secret key; without one each fails with
     /// [`Refusal::MissingSecretKey`](crate::api::Refusal::MissingSecretKey).
+    ///
+    /// Not on wasm32 (the Backend API client is native only for now).
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn api(&self) -> &BackendApi {
         &self.inner.api
     }

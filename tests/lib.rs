@@ -6,6 +6,8 @@
 //! `one_verification.rs`) drive the demo API of `clerk-examples` over real HTTP, as a user's
 //! curl would.
 
+pub mod workerd;
+
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::OnceLock;
 use std::time::Duration;

@@ -1,0 +1,155 @@
+//! One workerd run, one token, four ways to accept it (lower µs is better):
+//!
+//! - `crypto.subtle.verify`: the bare WebCrypto call on the token's signature (key imported
+//!   once, token split and decoded once): the floor;
+//! - `authenticate_request (WebCrypto)`: the Worker example's cold `authenticate_request`
+//!   (token cache off: parse, signature through WebCrypto, claim checks) per call;
+//! - `authenticate_request (RustCrypto)`: the same with RSA compiled to wasm;
+//! - `@clerk/backend authenticateRequest`: Clerk's own SDK 3.25.0, networkless with `jwtKey`.
+//!
+//! Each request runs a bounded loop of N calls inside workerd and is timed from here (workerd's
+//! clock does not move while a request computes); a request with N = 0 measures the rest of
+//! the round trip, which is subtracted. Rounds alternate the four, and the median of the
+//! rounds is printed with the ratios of the goals: ours within 1.5x of the bare verify, and
+//! ahead of `@clerk/backend`.
+//!
+//! `cargo run -p clerk-integration-tests --example workerd-bench` after `.ci/wasm` built the
+//! Workers (it prints that it skipped otherwise). ROUNDS and N scale with `BENCH_SCALE`
+//! (default 1).
+
+use std::time::{Duration, Instant};
+
+use clerk_integration_tests::workerd::{Bindings, RUST_CRYPTO, Service, WEBCRYPTO, Workerd, WorkerdParts};
+use clerk_integration_tests::{client, test_keys};
+
+const AZP: &str = "https://app.example";
+const ROUNDS: usize = 7;
+
+struct Contender {
+    name: &'static str,
+    service: Service,
+    path: &'static str,
+    /// Calls per timed request.
+    n: u32,
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+async fn timed(client: &reqwest::Client, url: &str, authorization: &str, n: u32) -> Duration {
+    let url = format!("{url}?n={n}");
+    let start = Instant::now();
+    let response = client
+        .get(&url)
+        .header("authorization", authorization)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{url}: {e}"));
+    let status = response.status();
+    let body: serde_json::Value = response.json().await.expect("a JSON answer");
+    let elapsed = start.elapsed();
+    assert!(
+        status.is_success() && body["ok"] == n,
+        "{url}: {status} {body} (every call must succeed)"
+    );
+    elapsed
+}
+
+#[tokio::main]
+async fn main() {
+    let Some(parts) = WorkerdParts::locate(&[WEBCRYPTO, RUST_CRYPTO]) else {
+        return;
+    };
+    let scale: u32 = std::env::var("BENCH_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+    let keys = test_keys();
+    let bindings = Bindings {
+        jwt_key_pem: keys.public_key_pem().expect("public key PEM"),
+        authorized_parties: AZP.to_owned(),
+        secret_key: "sk_test_bench_never_sent".to_owned(),
+        publishable_key: "pk_test_ZXhhbXBsZS5jbGVyay5hY2NvdW50cy5kZXYk".to_owned(),
+        webhook_secret: "whsec_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcY".to_owned(),
+    };
+    let token = keys
+        .session("user_bench")
+        .authorized_party(AZP)
+        .org_v1("org_1", "acme", "org:admin", &["org:reports:read"])
+        .lifetime(Duration::from_secs(3600))
+        .sign()
+        .expect("sign");
+    let authorization = format!("Bearer {token}");
+    let contenders = [
+        Contender {
+            name: "crypto.subtle.verify (bare)",
+            service: Service::BenchJs,
+            path: "/bench/subtle",
+            n: 2000 * scale,
+        },
+        Contender {
+            name: "authenticate_request (WebCrypto)",
+            service: Service::RustWorker(WEBCRYPTO),
+            path: "/__bench/authenticate",
+            n: 2000 * scale,
+        },
+        Contender {
+            name: "authenticate_request (RustCrypto)",
+            service: Service::RustWorker(RUST_CRYPTO),
+            path: "/__bench/authenticate",
+            n: 200 * scale,
+        },
+        Contender {
+            name: "@clerk/backend authenticateRequest",
+            service: Service::BenchJs,
+            path: "/bench/clerk-backend",
+            n: 500 * scale,
+        },
+    ];
+    let services = [
+        Service::RustWorker(WEBCRYPTO),
+        Service::RustWorker(RUST_CRYPTO),
+        Service::BenchJs,
+    ];
+    let workerd = Workerd::start(&parts, &bindings, &services);
+    let client = client();
+    let url = |c: &Contender| format!("{}{}", workerd.url(&c.service), c.path);
+
+    // Warm-up: JIT, key import, the isolates' first requests.
+    for c in &contenders {
+        timed(&client, &url(c), &authorization, c.n / 10).await;
+    }
+    let mut per_call_us = vec![Vec::new(); contenders.len()];
+    for round in 0..ROUNDS {
+        for k in 0..contenders.len() {
+            let i = (k + round) % contenders.len();
+            let c = &contenders[i];
+            let empty = timed(&client, &url(c), &authorization, 0).await;
+            let full = timed(&client, &url(c), &authorization, c.n).await;
+            let us = full.saturating_sub(empty).as_secs_f64() * 1e6 / f64::from(c.n);
+            per_call_us[i].push(us);
+        }
+    }
+    let medians: Vec<f64> = per_call_us.into_iter().map(median).collect();
+
+    println!("workerd benchmark: one process, one token, {ROUNDS} rounds, median per call");
+    println!("{:<38} {:>7} {:>10} {:>10}", "", "N", "µs/call", "calls/s");
+    for (c, us) in contenders.iter().zip(&medians) {
+        println!("{:<38} {:>7} {:>10.1} {:>10.0}", c.name, c.n, us, 1e6 / us);
+    }
+    let (bare, ours, rust_crypto, clerk_backend) = (medians[0], medians[1], medians[2], medians[3]);
+    println!(
+        "ours (WebCrypto) / bare crypto.subtle.verify = {:.2}x (goal <= 1.5x)",
+        ours / bare
+    );
+    println!(
+        "@clerk/backend / ours (WebCrypto)            = {:.2}x (goal > 1x: ours ahead)",
+        clerk_backend / ours
+    );
+    println!(
+        "ours RustCrypto / ours WebCrypto             = {:.2}x",
+        rust_crypto / ours
+    );
+}

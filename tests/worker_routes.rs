@@ -29,7 +29,8 @@ const SECRET_KEY: &str = "sk_test_worker_routes_never_sent";
 /// `pk_test_` + base64 of `example.clerk.accounts.dev$`.
 const PUBLISHABLE_KEY: &str = "pk_test_ZXhhbXBsZS5jbGVyay5hY2NvdW50cy5kZXYk";
 const WEBHOOK_SECRET: &str = "whsec_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcY";
-const WEBHOOK_BODY: &str = r#"{"type":"user.created","object":"event","data":{"id":"user_1","object":"user"}}"#;
+const WEBHOOK_BODY: &str =
+    r#"{"type":"user.created","object":"event","data":{"id":"user_1","object":"user"}}"#;
 const M2M_CATEGORY: &str = "cl_B7d4PD333AAA";
 const HOUR: Duration = Duration::from_secs(3600);
 const VARIANTS: [&str; 2] = [WEBCRYPTO, RUST_CRYPTO];
@@ -91,7 +92,9 @@ fn cases() -> Vec<(&'static str, Option<String>)> {
     // The payload changed after signing: `user_member` becomes `user_memben`.
     let mut parts: Vec<String> = member.split('.').map(str::to_owned).collect();
     let payload = URL_SAFE_NO_PAD.decode(&parts[1]).expect("payload");
-    let forged = String::from_utf8(payload).expect("utf-8").replace("user_member", "user_memben");
+    let forged = String::from_utf8(payload)
+        .expect("utf-8")
+        .replace("user_member", "user_memben");
     parts[1] = URL_SAFE_NO_PAD.encode(forged);
     let tampered = parts.join(".");
     let machine = sign(
@@ -105,11 +108,16 @@ fn cases() -> Vec<(&'static str, Option<String>)> {
     vec![
         ("no credential", None),
         ("malformed", Some("Bearer not-a-jwt".to_owned())),
-        ("expired", bearer(&sign(session("user_member", "org:member").expired()))),
+        (
+            "expired",
+            bearer(&sign(session("user_member", "org:member").expired())),
+        ),
         ("tampered", bearer(&tampered)),
         (
             "wrong azp",
-            bearer(&sign(session("user_member", "org:member").authorized_party("https://evil.example"))),
+            bearer(&sign(
+                session("user_member", "org:member").authorized_party("https://evil.example"),
+            )),
         ),
         ("member", bearer(&member)),
         ("admin", bearer(&sign(session("user_admin", "org:admin")))),
@@ -167,7 +175,12 @@ async fn token_routes_answer_as_the_axum_demo() {
             }
         }
     }
-    assert!(failures.is_empty(), "\n{}\nworkerd log:\n{}", failures.join("\n"), workerd.log());
+    assert!(
+        failures.is_empty(),
+        "\n{}\nworkerd log:\n{}",
+        failures.join("\n"),
+        workerd.log()
+    );
 }
 
 fn now_s() -> i64 {
@@ -183,18 +196,33 @@ async fn webhooks_are_verified_and_replays_refused() {
     let Some(workerd) = start() else { return };
     let demo = demo().await;
     let client = client();
-    let signed = sign_webhook(WEBHOOK_SECRET, "msg_worker_1", now_s(), WEBHOOK_BODY.as_bytes()).expect("sign");
+    let signed =
+        sign_webhook(WEBHOOK_SECRET, "msg_worker_1", now_s(), WEBHOOK_BODY.as_bytes()).expect("sign");
     let mut forged: HeaderMap = signed.clone();
     forged.insert("svix-id", HeaderValue::from_static("msg_worker_2"));
     let steps: [(&str, &HeaderMap, u16, Option<&str>); 3] = [
         ("signed", &signed, 200, None),
         ("replayed", &signed, 401, Some("webhook-replayed")),
-        ("signature of another id", &forged, 401, Some("webhook-no-matching-signature")),
+        (
+            "signature of another id",
+            &forged,
+            401,
+            Some("webhook-no-matching-signature"),
+        ),
     ];
     // The demo answers the same sequence (with its own replay store): the reference.
     let mut want = Vec::new();
     for (_, headers, _, _) in steps {
-        want.push(send_raw(&client, Method::POST, &demo.url(WEBHOOK_PATH), headers, WEBHOOK_BODY).await);
+        want.push(
+            send_raw(
+                &client,
+                Method::POST,
+                &demo.url(WEBHOOK_PATH),
+                headers,
+                WEBHOOK_BODY,
+            )
+            .await,
+        );
     }
     let mut failures = Vec::new();
     for variant in VARIANTS {
@@ -212,8 +240,17 @@ async fn webhooks_are_verified_and_replays_refused() {
                     comparable(want)
                 ));
             }
-            failures.extend(problems.into_iter().map(|p| format!("{variant}: webhook {case}: {p}")));
+            failures.extend(
+                problems
+                    .into_iter()
+                    .map(|p| format!("{variant}: webhook {case}: {p}")),
+            );
         }
     }
-    assert!(failures.is_empty(), "\n{}\nworkerd log:\n{}", failures.join("\n"), workerd.log());
+    assert!(
+        failures.is_empty(),
+        "\n{}\nworkerd log:\n{}",
+        failures.join("\n"),
+        workerd.log()
+    );
 }

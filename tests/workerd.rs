@@ -214,7 +214,11 @@ fn config(parts: &WorkerdParts, bindings: &Bindings, services: &[Service], ports
     let mut out = String::from("using Workerd = import \"/workerd/workerd.capnp\";\n\n");
     out.push_str("const config :Workerd.Config = (\n  services = [\n");
     for (i, service) in services.iter().enumerate() {
-        let _ = writeln!(out, "    (name = {}, worker = .worker{i}),", quoted(&service.name()));
+        let _ = writeln!(
+            out,
+            "    (name = {}, worker = .worker{i}),",
+            quoted(&service.name())
+        );
     }
     out.push_str("    (name = \"no-network\", network = (allow = [])),\n  ],\n  sockets = [\n");
     for (i, (service, port)) in services.iter().zip(ports).enumerate() {

@@ -46,9 +46,9 @@
 #[cfg(feature = "actix")]
 #[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
 pub mod actix;
-pub mod api;
 #[cfg(any(feature = "axum", feature = "actix"))]
 mod adapter;
+pub mod api;
 mod authorization;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]

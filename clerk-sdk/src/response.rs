@@ -41,7 +41,9 @@ pub fn webhook_rejection(error: &WebhookError) -> http::Response<String> {
 fn into_response(answer: Answer) -> http::Response<String> {
     let mut response = http::Response::new(answer.body);
     *response.status_mut() = answer.status;
-    response.headers_mut().extend(answer.headers.into_iter().map(|(n, v)| (Some(n), v)));
+    response
+        .headers_mut()
+        .extend(answer.headers.into_iter().map(|(n, v)| (Some(n), v)));
     response
 }
 
@@ -57,7 +59,9 @@ mod tests {
         let clerk = Clerk::new(keys.config_builder().build().expect("config"));
         let request = http::Request::new(());
         let requirement = Requirement::new();
-        let state = clerk.authenticate_request_with(&request, requirement.accepted()).await;
+        let state = clerk
+            .authenticate_request_with(&request, requirement.accepted())
+            .await;
         let denial = requirement.check(&state).expect_err("no token");
         let response = rejection(&denial);
         assert_eq!(response.status(), 401);

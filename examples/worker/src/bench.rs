@@ -26,7 +26,10 @@ thread_local! {
 /// Runs the calls and answers `{"n": N, "ok": <calls that were signed in>}`.
 pub(crate) async fn authenticate(env: &Env, request: &HttpRequest) -> http::Response<String> {
     let Some(n) = requested_n(request) else {
-        return answer(StatusCode::BAD_REQUEST, json!({ "error": "n must be in 0..=10000" }));
+        return answer(
+            StatusCode::BAD_REQUEST,
+            json!({ "error": "n must be in 0..=10000" }),
+        );
     };
     let clerk = match cold_clerk(env) {
         Ok(clerk) => clerk,

@@ -30,7 +30,9 @@ pub(crate) async fn serve(app: &App, request: HttpRequest) -> http::Response<Str
     };
     if method != allowed {
         let mut answer = empty(StatusCode::METHOD_NOT_ALLOWED);
-        answer.headers_mut().insert(ALLOW, HeaderValue::from_static(allowed.as_str()));
+        answer
+            .headers_mut()
+            .insert(ALLOW, HeaderValue::from_static(allowed.as_str()));
         return answer;
     }
     match (path, &app.webhook) {

@@ -61,16 +61,29 @@ impl WorkerdParts {
         if missing.is_empty() {
             return Some(WorkerdParts { workerd, build });
         }
-        let what = format!(
-            "workerd test NOT RUN: missing {} (run .ci/wasm, or examples/worker/build.sh after npm ci)",
-            missing.join(", ")
-        );
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "{what}");
-        eprintln!("!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!");
-        eprintln!("!!! SKIP: {what}");
-        eprintln!("!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!");
+        skip_or_fail(&missing);
         None
     }
+
+    /// Whether the Worker example was built as `variant`.
+    pub fn has(&self, variant: &str) -> bool {
+        self.build.join(variant).join("index_bg.wasm").is_file()
+    }
+}
+
+/// Prints loudly that the pieces in `missing` are absent, or panics with `CI=true`.
+///
+/// # Panics
+/// With `CI=true`: CI must run the Worker.
+pub fn skip_or_fail(missing: &[String]) {
+    let what = format!(
+        "workerd test NOT RUN: missing {} (run .ci/wasm, or examples/worker/build.sh after npm ci)",
+        missing.join(", ")
+    );
+    assert!(std::env::var("CI").as_deref() != Ok("true"), "{what}");
+    eprintln!("!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!");
+    eprintln!("!!! SKIP: {what}");
+    eprintln!("!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!");
 }
 
 /// The values every Worker in the process is given as bindings.

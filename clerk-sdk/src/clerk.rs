@@ -5,7 +5,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::auth::{Authenticator, RequestHeaders, RequestState, SessionClaims};
-use crate::config::{ClerkConfig, ConfigError};
+use crate::config::ClerkConfig;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::config::ConfigError;
 use crate::token::{AcceptsToken, SessionVerifyError};
 
 /// Verifies Clerk credentials. Cheap to clone; share one per application.
@@ -56,6 +58,11 @@ impl Clerk {
     ///
     /// # Errors
     /// The [`ConfigError`] of the first invalid setting.
+    ///
+    /// Not on wasm32, which has no process environment (`std::env::var` reports every
+    /// variable missing there): build from the host's bindings with
+    /// [`crate::config::ClerkConfigBuilder::from_lookup`] or the builder's setters.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn from_env() -> Result<Self, ConfigError> {
         ClerkConfig::from_env().map(Clerk::new)
     }

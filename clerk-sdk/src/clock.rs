@@ -3,7 +3,6 @@
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// A source of the current time, in milliseconds since the Unix epoch.
 pub trait Clock: Send + Sync + fmt::Debug {
@@ -12,16 +11,29 @@ pub trait Clock: Send + Sync + fmt::Debug {
 }
 
 /// The system clock (the default).
+///
+/// On wasm32, where `std::time::SystemTime::now()` traps, it reads the JavaScript host's
+/// `Date.now()` instead (inside a Cloudflare Worker that clock advances across I/O, not while
+/// code runs, which is all a validity check needs).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemClock;
 
 impl Clock for SystemClock {
+    #[cfg(not(target_arch = "wasm32"))]
     fn now_ms(&self) -> u64 {
+        use std::time::{SystemTime, UNIX_EPOCH};
         // A clock before 1970 reads as the epoch: every token then looks not yet valid, which
         // fails closed.
         SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    fn now_ms(&self) -> u64 {
+        // Whole milliseconds; before 1970 (or NaN) reads as the epoch, which fails closed.
+        // `as` saturates, so no reading can wrap.
+        js_sys::Date::now().max(0.0) as u64
     }
 }
 

@@ -149,7 +149,11 @@ pub fn verify_session_token(token: &str, key: &JwtKey, now_ms: u64) -> bool {
         return false;
     };
     let unverified = jwt.claims();
-    let verified = match session::verify_decoded(jwt, key, &rules, now_ms) {
+    // Natively the signature check never awaits, so one poll always finishes it.
+    let Some(outcome) = poll_once(session::verify_decoded(jwt, key, &rules, now_ms)) else {
+        return false;
+    };
+    let verified = match outcome {
         Ok(verified) => {
             let _ = SessionAuth::from_claims(crate::token::jwt::parse_validated(&verified.text))
                 .org_permissions()

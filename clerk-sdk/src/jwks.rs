@@ -32,13 +32,20 @@
 //! for as long as the clock was set back by: the stale window would no longer bound key use.
 //!
 //! The fetch itself is different: its total budget and retry delays bound real time spent on
-//! network I/O, so they run on tokio's monotonic timer, as the HTTP client's own timeouts do.
+//! network I/O, so they run on a real timer (`timer`: tokio's monotonic one natively, the
+//! JavaScript host's on wasm32), as the HTTP client's own timeouts do.
 //! The injected clock is the wrong input there: a [`crate::clock::FixedClock`] never moves, so a
 //! deadline read from it would never pass, and a wall clock set back would stretch one.
 //!
 //! The hot path (known `kid`, fresh cache) is one lock-free `ArcSwap` load and a clock reading.
 //! No lock is held across network I/O: the fetch runs in its own task and publishes a new
 //! snapshot. This module never reads claims.
+//!
+//! # wasm32
+//!
+//! There is no tokio and nothing is `Send` there (the host's `fetch` futures are not): the
+//! shared fetch is a local future, driven by whichever request awaits it first and shared by
+//! the others on the same isolate. The policy and every decision are the same.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -49,13 +56,14 @@ use arc_swap::ArcSwap;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use futures_util::FutureExt as _;
-use futures_util::future::{BoxFuture, Shared};
+use futures_util::future::Shared;
 use http::{Method, StatusCode};
 
 use crate::clock::Clock;
 use crate::jwt_key::JwtKey;
 use crate::reason::ReasonClass;
 use crate::secret::SecretKey;
+use crate::timer::{self, Deadline};
 use crate::transport::{Response, Transport, TransportError};
 
 /// How the JWKS cache behaves. Every field has a safe default; see [`JwksPolicy::default`].
@@ -370,7 +378,12 @@ fn missing_kid() -> JwksError {
     JwksError::kid_not_found("undefined")
 }
 
-type InFlight = Shared<BoxFuture<'static, ()>>;
+/// The fetch in flight, shared by every lookup that waits for it (`Send` natively, where it
+/// runs as a tokio task; local on wasm32).
+#[cfg(not(target_arch = "wasm32"))]
+type InFlight = Shared<futures_util::future::BoxFuture<'static, ()>>;
+#[cfg(target_arch = "wasm32")]
+type InFlight = Shared<futures_util::future::LocalBoxFuture<'static, ()>>;
 
 /// The per-`Clerk` JWKS cache.
 pub(crate) struct JwksCache {
@@ -449,6 +462,7 @@ impl JwksCache {
 
     /// Runs one fetch in its own task (so a cancelled request does not cancel it for the
     /// others) and publishes the outcome.
+    #[cfg(not(target_arch = "wasm32"))]
     fn spawn_fetch(self: &Arc<Self>) -> InFlight {
         let cache = Arc::clone(self);
         let work = async move {
@@ -468,6 +482,19 @@ impl JwksCache {
         }
     }
 
+    /// Runs one fetch as a local shared future: wasm32 has no task to spawn it on, so the
+    /// lookups that await it drive it, and it publishes the outcome.
+    #[cfg(target_arch = "wasm32")]
+    fn spawn_fetch(self: &Arc<Self>) -> InFlight {
+        let cache = Arc::clone(self);
+        async move {
+            let outcome = cache.fetch().await;
+            cache.publish(&outcome);
+        }
+        .boxed_local()
+        .shared()
+    }
+
     fn publish(&self, outcome: &Result<HashMap<String, JwtKey>, JwksError>) {
         let now_ms = self.clock.now_ms();
         self.state.rcu(|s| s.after_fetch(outcome, now_ms));
@@ -475,17 +502,15 @@ impl JwksCache {
 
     /// One fetch with bounded retries inside the total time budget.
     ///
-    /// The budget is real time spent on I/O, so it runs on tokio's monotonic timer, not on the
-    /// injected clock (which may be frozen, or set back).
+    /// The budget is real time spent on I/O, so it runs on a real timer, not on the injected
+    /// clock (which may be frozen, or set back).
     async fn fetch(&self) -> Result<HashMap<String, JwtKey>, JwksError> {
-        use tokio::time::Instant;
-
         let url = self.client.jwks_url();
-        let deadline = Instant::now() + self.policy.timeout;
+        let deadline = Deadline::after(self.policy.timeout);
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
-            let remaining = deadline.saturating_duration_since(Instant::now());
+            let remaining = deadline.remaining();
             if remaining.is_zero() {
                 return Err(JwksError::Transport {
                     url,
@@ -525,10 +550,10 @@ impl JwksCache {
                 return Err(error);
             }
             let delay = retry_after.unwrap_or_else(|| backoff_delay(attempt));
-            if Instant::now() + delay >= deadline {
+            if delay >= deadline.remaining() {
                 return Err(error);
             }
-            tokio::time::sleep(delay).await;
+            timer::sleep(delay).await;
         }
     }
 }
@@ -542,15 +567,14 @@ fn transport_cause(e: TransportError) -> &'static str {
 }
 
 /// 100 ms · 2^(n−1), with up to 100 % jitter so that instances do not retry in step.
+///
+/// The jitter needs to differ between processes, not to be unpredictable, so it comes from
+/// std's per-process hash seed rather than a secure RNG (which wasm32 may not have).
 fn backoff_delay(attempt: u32) -> Duration {
+    use std::hash::BuildHasher as _;
     let base = 100u64.saturating_mul(1 << attempt.saturating_sub(1).min(6));
-    let mut byte = [0u8; 1];
-    let jitter = if aws_lc_rs::rand::fill(&mut byte).is_ok() {
-        base * u64::from(byte[0]) / 255
-    } else {
-        0
-    };
-    Duration::from_millis(base + jitter)
+    let spread = std::collections::hash_map::RandomState::new().hash_one(attempt) % 256;
+    Duration::from_millis(base + base * spread / 255)
 }
 
 fn status_error(url: &str, response: &Response) -> JwksError {

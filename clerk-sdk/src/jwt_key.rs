@@ -5,7 +5,7 @@
 //! 2048-bit `SubjectPublicKeyInfo` prefix and suffix from the text and uses the rest as the JWK
 //! modulus. That only works for 2048-bit keys with exponent 65537 written with real
 //! newlines. Here the text is decoded, the `SubjectPublicKeyInfo` is parsed with a real DER parser
-//! (`spki`, then `pkcs1` for the RSA part), checked, and handed to aws-lc-rs a single time.
+//! (`spki`, then `pkcs1` for the RSA part), checked, and handed to the crypto backend a single time.
 //! Every verification then reuses the parsed key.
 //!
 //! Accepted text (see [`JwtKey::from_pem`]):
@@ -15,7 +15,7 @@
 //! - for convenience, a `-----BEGIN RSA PUBLIC KEY-----` block (a PKCS#1 `RSAPublicKey`).
 //!
 //! Checks, in order: the key is an `rsaEncryption` `SubjectPublicKeyInfo`, its modulus has
-//! between 2048 and 8192 bits (the range aws-lc verifies RS256 with), and its public exponent
+//! between 2048 and 8192 bits (the range both crypto backends verify RS256 with), and its public exponent
 //! is 65537. Upstream hard-codes `e: "AQAB"` (65537) in the JWK it builds, so a key with any
 //! other exponent never verifies there; refusing it here turns "every token fails" into a
 //! configuration error.
@@ -25,7 +25,6 @@
 use std::fmt;
 use std::sync::Arc;
 
-use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256};
 use base64::Engine as _;
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
@@ -33,9 +32,11 @@ use spki::SubjectPublicKeyInfoRef;
 use spki::der::asn1::BitStringRef;
 use spki::der::{Decode as _, Encode as _};
 
+use crate::crypto::RsaPublicKey;
+
 /// Smallest accepted modulus, in bits.
 const MIN_BITS: usize = 2048;
-/// Largest accepted modulus, in bits (the upper bound of `RSA_PKCS1_2048_8192_SHA256`).
+/// Largest accepted modulus, in bits (the largest aws-lc verifies RS256 with).
 const MAX_BITS: usize = 8192;
 /// The only accepted public exponent, 65537, as big-endian bytes.
 const EXPONENT_65537: [u8; 3] = [0x01, 0x00, 0x01];
@@ -64,11 +65,21 @@ pub struct JwtKey {
 
 /// Behind one pointer, so a [`JwtKey`] (which the token cache keeps per entry) is 8 bytes.
 struct KeyInner {
-    parsed: ParsedPublicKey,
+    parsed: RsaPublicKey,
+    /// The DER `SubjectPublicKeyInfo`: the key's identity, and what it was parsed from.
+    spki_der: Box<[u8]>,
     bits: usize,
     /// The `kid` the key was published under, for keys from a JWKS.
     kid: Option<Box<str>>,
+    /// Unique per parsed key: names its imported WebCrypto key, which cannot live here (a
+    /// JavaScript object is not `Send`).
+    #[cfg(target_arch = "wasm32")]
+    id: u64,
 }
+
+/// The next [`KeyInner::id`].
+#[cfg(target_arch = "wasm32")]
+static NEXT_KEY_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 impl JwtKey {
     /// Parses PEM text as found in `CLERK_JWT_KEY`.
@@ -113,7 +124,7 @@ impl JwtKey {
     /// - `jwt-key-too-small`: the modulus has fewer than 2048 bits.
     /// - `jwt-key-too-large`: the modulus has more than 8192 bits.
     /// - `jwt-key-unsupported-exponent`: the public exponent is not 65537.
-    /// - `jwt-key-rejected`: aws-lc refused the key.
+    /// - `jwt-key-rejected`: the crypto backend refused the key.
     pub fn from_spki_der(der: &[u8]) -> Result<Self, JwtKeyError> {
         if der.is_empty() {
             return Err(JwtKeyError::Empty);
@@ -139,13 +150,20 @@ impl JwtKey {
             return Err(JwtKeyError::UnsupportedExponent);
         }
 
-        let key =
-            ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, der).map_err(|_| JwtKeyError::Rejected)?;
+        let parsed = RsaPublicKey::new(
+            der,
+            strip_leading_zeros(rsa.modulus.as_bytes()),
+            strip_leading_zeros(rsa.public_exponent.as_bytes()),
+        )
+        .ok_or(JwtKeyError::Rejected)?;
         Ok(Self {
             key: Arc::new(KeyInner {
-                parsed: key,
+                parsed,
+                spki_der: der.into(),
                 bits,
                 kid: None,
+                #[cfg(target_arch = "wasm32")]
+                id: NEXT_KEY_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             }),
         })
     }
@@ -169,7 +187,7 @@ impl JwtKey {
 
     /// The big-endian modulus and exponent, e.g. to publish the key as a JWK.
     pub fn rsa_components(&self) -> (Vec<u8>, Vec<u8>) {
-        let parsed = SubjectPublicKeyInfoRef::from_der(self.key.parsed.as_ref())
+        let parsed = SubjectPublicKeyInfoRef::from_der(&self.key.spki_der)
             .ok()
             .and_then(|spki| spki.subject_public_key.as_bytes())
             .and_then(|der| pkcs1::RsaPublicKeyRef::from_der(der).ok());
@@ -187,9 +205,24 @@ impl JwtKey {
         self.key.bits
     }
 
-    /// RS256 (RSASSA-PKCS1-v1_5 + SHA-256) check of `signature` over `message`.
+    /// RS256 (RSASSA-PKCS1-v1_5 + SHA-256) check of `signature` over `message`, by the crypto
+    /// backend.
     pub(crate) fn verify_rs256(&self, message: &[u8], signature: &[u8]) -> bool {
-        self.key.parsed.verify_sig(message, signature).is_ok()
+        self.key.parsed.verify_rs256(message, signature)
+    }
+
+    /// The RS256 check of the request path. Natively this is [`JwtKey::verify_rs256`] and the
+    /// future is ready when first polled (no allocation, no task). On wasm32 it goes through
+    /// the host's WebCrypto when the host has one, with the key imported there once, and falls
+    /// back to the crypto backend otherwise.
+    pub(crate) async fn verify_signature(&self, message: &[u8], signature: &[u8]) -> bool {
+        #[cfg(target_arch = "wasm32")]
+        if let Some(valid) =
+            crate::crypto::webcrypto::verify_rs256(self.key.id, &self.key.spki_der, message, signature).await
+        {
+            return valid;
+        }
+        self.verify_rs256(message, signature)
     }
 
     /// Records the `kid` a JWKS published this key under (a fresh key only; a shared one is
@@ -213,7 +246,7 @@ impl JwtKey {
 
     /// Whether both keys have the same modulus and exponent.
     pub(crate) fn same_material(&self, other: &JwtKey) -> bool {
-        self.same_key(other) || self.key.parsed.as_ref() == other.key.parsed.as_ref()
+        self.same_key(other) || self.key.spki_der == other.key.spki_der
     }
 }
 
@@ -221,11 +254,9 @@ impl JwtKey {
 impl JwtKey {
     /// A freshly generated 2048-bit key, for unit tests across the crate.
     pub(crate) fn generate_for_tests() -> JwtKey {
-        use aws_lc_rs::encoding::AsDer as _;
-        use aws_lc_rs::signature::KeyPair as _;
-        let pair = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).expect("rsa keygen");
-        let der = pair.public_key().as_der().expect("spki encoding");
-        JwtKey::from_spki_der(der.as_ref()).expect("generated key")
+        let pair = crate::crypto::RsaSigningKey::generate(2048).expect("rsa keygen");
+        let der = pair.public_spki_der().expect("spki encoding");
+        JwtKey::from_spki_der(&der).expect("generated key")
     }
 }
 
@@ -390,32 +421,37 @@ mod tests {
 
     use std::sync::OnceLock;
 
-    use aws_lc_rs::encoding::{AsDer, PublicKeyX509Der};
-    use aws_lc_rs::rand::SystemRandom;
-    use aws_lc_rs::rsa::{KeyPair, KeySize};
-    use aws_lc_rs::signature::{
-        ECDSA_P256_SHA256_ASN1_SIGNING, EcdsaKeyPair, KeyPair as _, RSA_PKCS1_SHA256,
-    };
     use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+
+    use crate::crypto::{RsaSigningKey, SigningAlgorithm};
 
     const MESSAGE: &[u8] = b"header.payload";
 
-    fn key_pair(size: KeySize) -> &'static KeyPair {
-        static RSA_2048: OnceLock<KeyPair> = OnceLock::new();
-        static RSA_3072: OnceLock<KeyPair> = OnceLock::new();
-        static RSA_4096: OnceLock<KeyPair> = OnceLock::new();
-        let cell = match size {
-            KeySize::Rsa2048 => &RSA_2048,
-            KeySize::Rsa3072 => &RSA_3072,
-            KeySize::Rsa4096 => &RSA_4096,
-            _ => panic!("no cached key for this size"),
+    /// An EC P-256 public key (`SubjectPublicKeyInfo`, base64): a real key that is not RSA.
+    const EC_P256_SPKI: &str = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE2SoWC0bnRI+RHonxuFuvrpVczSORvQSz/213gepnvz3oW8w/TbpMlZrTVLGrgxOoXCHs/FYHv50ppD18A3vD9w==";
+
+    /// Key sizes, in bits, that the tests generate a key for (once per run).
+    #[derive(Debug, Clone, Copy)]
+    enum KeySize {
+        Rsa2048,
+        Rsa3072,
+        Rsa4096,
+    }
+
+    fn key_pair(size: KeySize) -> &'static RsaSigningKey {
+        static RSA_2048: OnceLock<RsaSigningKey> = OnceLock::new();
+        static RSA_3072: OnceLock<RsaSigningKey> = OnceLock::new();
+        static RSA_4096: OnceLock<RsaSigningKey> = OnceLock::new();
+        let (cell, bits) = match size {
+            KeySize::Rsa2048 => (&RSA_2048, 2048),
+            KeySize::Rsa3072 => (&RSA_3072, 3072),
+            KeySize::Rsa4096 => (&RSA_4096, 4096),
         };
-        cell.get_or_init(|| KeyPair::generate(size).expect("rsa key generation"))
+        cell.get_or_init(|| RsaSigningKey::generate(bits).expect("rsa key generation"))
     }
 
     fn spki_der(size: KeySize) -> Vec<u8> {
-        let der: PublicKeyX509Der<'static> = key_pair(size).public_key().as_der().expect("spki encoding");
-        der.as_ref().to_vec()
+        key_pair(size).public_spki_der().expect("spki encoding")
     }
 
     /// PEM armor with 64-character lines.
@@ -431,11 +467,9 @@ mod tests {
     }
 
     fn sign(size: KeySize, message: &[u8]) -> Vec<u8> {
-        let pair = key_pair(size);
-        let mut signature = vec![0; pair.public_modulus_len()];
-        pair.sign(&RSA_PKCS1_SHA256, &SystemRandom::new(), message, &mut signature)
-            .expect("signing");
-        signature
+        key_pair(size)
+            .sign(SigningAlgorithm::Rs256, message)
+            .expect("signing")
     }
 
     fn assert_verifies(key: &JwtKey, size: KeySize) {
@@ -593,14 +627,10 @@ mod tests {
 
     #[test]
     fn ec_key_refused() {
-        let pair = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_ASN1_SIGNING).expect("ec key");
-        let der: PublicKeyX509Der<'static> = pair.public_key().as_der().expect("ec spki");
+        let der = STANDARD.decode(EC_P256_SPKI).expect("ec spki");
+        assert_eq!(JwtKey::from_spki_der(&der).unwrap_err(), JwtKeyError::NotRsa);
         assert_eq!(
-            JwtKey::from_spki_der(der.as_ref()).unwrap_err(),
-            JwtKeyError::NotRsa
-        );
-        assert_eq!(
-            JwtKey::from_pem(&pem("PUBLIC KEY", der.as_ref(), "\n")).unwrap_err(),
+            JwtKey::from_pem(&pem("PUBLIC KEY", &der, "\n")).unwrap_err(),
             JwtKeyError::NotRsa
         );
     }

@@ -43,11 +43,42 @@
 //!   the config (its signing secret) and the clock. Each error type lives with the code that raises it,
 //!   and every refusal reason knows its [`auth::ReasonClass`], so no decision compares strings.
 
+//!
+//! # wasm32 (Cloudflare Workers and other JavaScript hosts)
+//!
+//! Build with `default-features = false, features = ["rust-crypto"]` for
+//! `wasm32-unknown-unknown`: aws-lc-rs has no wasm32 build, and no TLS feature is needed
+//! there (the host's `fetch` does TLS). What works there: [`ClerkConfig`] built with its
+//! builder or [`config::ClerkConfigBuilder::from_lookup`] (from the Worker's env bindings),
+//! [`Clerk::verify_token`], [`Clerk::authenticate_request`] over `http` types, claims,
+//! [`Has`], the token cache, [`webhook::Webhook`] with the in-memory replay store, machine
+//! tokens through the Backend API, and the JWKS cache. Time comes from the host: the default
+//! clock reads `Date.now()`, retry delays use `setTimeout`, and a shared JWKS fetch is driven
+//! by the requests that await it (no task is spawned). RS256 signatures are checked by the
+//! host's WebCrypto (`crypto.subtle.verify`, each key imported once), with RustCrypto as the
+//! fallback when the host has none. Futures there are not `Send`.
+//!
+//! Absent on wasm32, because the platform cannot provide them: the `from_env` constructors
+//! (no process environment), the Backend API client (`api`), and the features `axum`,
+//! `actix`, `macros`, `testing` and `redis` (sockets, threads and `Send` futures), which fail
+//! the build with a compile error there rather than trap at run time.
+
+#[cfg(all(
+    target_arch = "wasm32",
+    any(feature = "axum", feature = "actix", feature = "testing", feature = "redis")
+))]
+compile_error!(
+    "clerk-sdk: the `axum`, `actix`, `macros`, `testing` and `redis` features need sockets, threads \
+     or Send futures, which wasm32 does not have; build for wasm32 with \
+     `--no-default-features --features rust-crypto`"
+);
+
 #[cfg(feature = "actix")]
 #[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
 pub mod actix;
 #[cfg(any(feature = "axum", feature = "actix"))]
 mod adapter;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod api;
 mod authorization;
 #[cfg(feature = "axum")]
@@ -57,6 +88,7 @@ mod claims;
 mod clerk;
 pub mod clock;
 pub mod config;
+mod crypto;
 pub mod dangerous;
 mod jwks;
 mod jwt_key;
@@ -69,6 +101,7 @@ pub mod response;
 mod publishable_key;
 mod reason;
 mod secret;
+mod timer;
 pub mod token;
 mod token_cache;
 mod transport;

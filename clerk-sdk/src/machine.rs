@@ -340,7 +340,9 @@ impl MachineVerifier {
         } else {
             &self.oauth_rules
         };
-        session::check_signature(&jwt, &key).map_err(MachineJwtError::Token)?;
+        session::check_signature(&jwt, &key)
+            .await
+            .map_err(MachineJwtError::Token)?;
         let claims = jwt.into_claims();
         session::check_claims(&claims, rules, clock.now_ms()).map_err(MachineJwtError::Token)?;
         if is_m2m {

@@ -12,7 +12,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use aws_lc_rs::digest;
 use base64::Engine as _;
 use base64::alphabet;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -123,8 +122,7 @@ impl PublishableKey {
     /// Names the `__session_<suffix>` cookie. SHA-1 is what upstream uses here; it identifies
     /// the instance and protects nothing.
     pub fn cookie_suffix(&self) -> String {
-        let hash = digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, self.key.as_bytes());
-        let mut suffix = URL_SAFE_NO_PAD.encode(hash.as_ref());
+        let mut suffix = URL_SAFE_NO_PAD.encode(crate::crypto::sha1(self.key.as_bytes()));
         suffix.truncate(COOKIE_SUFFIX_LEN);
         suffix
     }

@@ -107,16 +107,25 @@ impl fmt::Debug for Transport {
 
 impl Transport {
     /// A client for `api_url` (validated, no trailing slash) and `api_version`.
+    ///
+    /// On wasm32 the host's `fetch` makes the connection: it has no connect timeout (the total
+    /// timeout of each call still applies) and follows its own redirect rules.
     pub(crate) fn new(
         api_url: &str,
         api_version: &str,
         connect_timeout: Duration,
     ) -> Result<Self, reqwest::Error> {
+        #[cfg(not(target_arch = "wasm32"))]
         let http = reqwest::Client::builder()
             .connect_timeout(connect_timeout)
             .user_agent(USER_AGENT)
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
+        #[cfg(target_arch = "wasm32")]
+        let http = {
+            let _ = connect_timeout;
+            reqwest::Client::builder().user_agent(USER_AGENT).build()?
+        };
         Ok(Transport {
             http,
             api_url: api_url.to_owned(),
@@ -162,13 +171,7 @@ impl Transport {
         let mut response = request.send().await.map_err(classify)?;
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(classify)? {
-            if body.len() + chunk.len() > MAX_BODY {
-                return Err(TransportError::Broken);
-            }
-            body.extend_from_slice(&chunk);
-        }
+        let body = read_body(response).await?;
         Ok(Response {
             status,
             headers,
@@ -177,11 +180,49 @@ impl Transport {
     }
 }
 
+/// The body, chunk by chunk, refused as soon as it outgrows [`MAX_BODY`].
+#[cfg(not(target_arch = "wasm32"))]
+async fn read_body(mut response: reqwest::Response) -> Result<Vec<u8>, TransportError> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(classify)? {
+        if body.len() + chunk.len() > MAX_BODY {
+            return Err(TransportError::Broken);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// The body, refused when its declared or actual length exceeds [`MAX_BODY`] (the wasm
+/// client reads bodies whole).
+#[cfg(target_arch = "wasm32")]
+async fn read_body(response: reqwest::Response) -> Result<Vec<u8>, TransportError> {
+    if response.content_length().is_some_and(|len| len > MAX_BODY as u64) {
+        return Err(TransportError::Broken);
+    }
+    let body = response.bytes().await.map_err(classify)?;
+    if body.len() > MAX_BODY {
+        return Err(TransportError::Broken);
+    }
+    Ok(body.to_vec())
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn classify(e: reqwest::Error) -> TransportError {
     if e.is_timeout() {
         TransportError::Timeout
     } else if e.is_connect() {
         TransportError::Connect
+    } else {
+        TransportError::Broken
+    }
+}
+
+/// The wasm client cannot tell a refused connection from a broken one.
+#[cfg(target_arch = "wasm32")]
+fn classify(e: reqwest::Error) -> TransportError {
+    if e.is_timeout() {
+        TransportError::Timeout
     } else {
         TransportError::Broken
     }

@@ -74,6 +74,7 @@ impl Authenticator {
         let jwt = session::decode_session_token(token)?;
         let key = self.keys.resolve(jwt.header().kid.as_deref()).await?;
         session::verify_decoded(jwt, &key, &self.rules, self.clock.now_ms())
+            .await
             .map(|verified| SessionClaims::new(jwt::parse_validated(&verified.text)))
     }
 
@@ -184,7 +185,7 @@ impl Authenticator {
             }
         };
         let now_ms = self.clock.now_ms();
-        match session::verify_decoded(decoded, &key, &self.rules, now_ms) {
+        match session::verify_decoded(decoded, &key, &self.rules, now_ms).await {
             Ok(verified) => {
                 let Some(entry) =
                     VerifiedSession::new(verified.text, &verified.scan.fields, verified.times, key)

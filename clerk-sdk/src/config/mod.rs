@@ -88,6 +88,11 @@ impl ClerkConfig {
     ///
     /// # Errors
     /// Whatever [`ClerkConfigBuilder::build`] reports, plus `env-not-unicode`.
+    ///
+    /// Not on wasm32, which has no process environment (`std::env::var` reports every
+    /// variable missing there): build from the host's bindings with
+    /// [`ClerkConfigBuilder::from_lookup`] or the builder's setters.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn from_env() -> Result<Self, ConfigError> {
         ClerkConfigBuilder::from_env()?.build()
     }
@@ -263,12 +268,18 @@ impl ClerkConfigBuilder {
     ///
     /// # Errors
     /// `env-not-unicode` if a variable is set to non-Unicode bytes.
+    ///
+    /// Not on wasm32, which has no process environment (`std::env::var` reports every
+    /// variable missing there): build from the host's bindings with
+    /// [`ClerkConfigBuilder::from_lookup`] or the builder's setters.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(std::env::var)
     }
 
-    /// Like [`ClerkConfigBuilder::from_env`], reading variables through `lookup` (for tests and
-    /// for other configuration sources). `lookup` answers as [`std::env::var`] does:
+    /// Like `ClerkConfigBuilder::from_env`, reading variables through `lookup` (for tests and
+    /// for other configuration sources, such as a Cloudflare Worker's env bindings). `lookup`
+    /// answers as [`std::env::var`] does:
     /// [`VarError::NotPresent`] for an unset variable, [`VarError::NotUnicode`] for an unreadable
     /// one.
     ///

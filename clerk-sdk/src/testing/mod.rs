@@ -54,16 +54,13 @@ pub use redis_server::{RedisServer, RedisServerError};
 use std::sync::Arc;
 use std::time::Duration;
 
-use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der};
-use aws_lc_rs::rand::SystemRandom;
-use aws_lc_rs::rsa::{KeyPair, KeySize};
-use aws_lc_rs::signature::{self, KeyPair as _};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use serde_json::{Map, Value, json};
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::{ClerkConfig, ClerkConfigBuilder};
+use crate::crypto::{RsaSigningKey, SigningAlgorithm};
 use crate::jwt_key::JwtKey;
 
 /// The test kit failed: key generation, parsing or signing.
@@ -84,7 +81,7 @@ pub enum TestKitError {
 /// An RSA signing key pair for tests, with its `kid`.
 #[derive(Clone)]
 pub struct TestKeys {
-    pair: Arc<KeyPair>,
+    pair: Arc<RsaSigningKey>,
     kid: String,
 }
 
@@ -92,7 +89,7 @@ impl std::fmt::Debug for TestKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TestKeys")
             .field("kid", &self.kid)
-            .field("bits", &(self.pair.public_modulus_len() * 8))
+            .field("bits", &(self.pair.modulus_len() * 8))
             .finish_non_exhaustive()
     }
 }
@@ -108,17 +105,13 @@ impl TestKeys {
 
     /// Generates a key pair of 2048, 3072, 4096 or 8192 bits.
     ///
+    /// With the `rust-crypto` backend, generation is pure Rust and slower (large keys take
+    /// seconds); reuse keys across tests where you can.
+    ///
     /// # Errors
     /// [`TestKitError::Key`] for another size or if generation fails.
     pub fn generate_bits(bits: usize) -> Result<Self, TestKitError> {
-        let size = match bits {
-            2048 => KeySize::Rsa2048,
-            3072 => KeySize::Rsa3072,
-            4096 => KeySize::Rsa4096,
-            8192 => KeySize::Rsa8192,
-            _ => return Err(TestKitError::Key),
-        };
-        let pair = KeyPair::generate(size).map_err(|_| TestKitError::Key)?;
+        let pair = RsaSigningKey::generate(bits).ok_or(TestKitError::Key)?;
         Ok(TestKeys {
             pair: Arc::new(pair),
             kid: random_kid()?,
@@ -139,7 +132,7 @@ impl TestKeys {
             return Err(TestKitError::PrivateKeyPem);
         }
         let der = STANDARD.decode(body).map_err(|_| TestKitError::PrivateKeyPem)?;
-        let pair = KeyPair::from_pkcs8(&der).map_err(|_| TestKitError::Key)?;
+        let pair = RsaSigningKey::from_pkcs8_der(&der).ok_or(TestKitError::Key)?;
         Ok(TestKeys {
             pair: Arc::new(pair),
             kid: kid.into(),
@@ -160,7 +153,7 @@ impl TestKeys {
 
     /// Modulus size in bits.
     pub fn bits(&self) -> usize {
-        self.pair.public_modulus_len() * 8
+        self.pair.modulus_len() * 8
     }
 
     /// The public key as DER SubjectPublicKeyInfo.
@@ -168,9 +161,7 @@ impl TestKeys {
     /// # Errors
     /// [`TestKitError::Key`] if the crypto library cannot encode it.
     pub fn public_key_der(&self) -> Result<Vec<u8>, TestKitError> {
-        let der: PublicKeyX509Der<'static> =
-            self.pair.public_key().as_der().map_err(|_| TestKitError::Key)?;
-        Ok(der.as_ref().to_vec())
+        self.pair.public_spki_der().ok_or(TestKitError::Key)
     }
 
     /// The public key as PEM (`-----BEGIN PUBLIC KEY-----`), the form of `CLERK_JWT_KEY`.
@@ -186,8 +177,8 @@ impl TestKeys {
     /// # Errors
     /// [`TestKitError::Key`] if the crypto library cannot encode it.
     pub fn private_key_pem(&self) -> Result<String, TestKitError> {
-        let der: Pkcs8V1Der<'static> = self.pair.as_der().map_err(|_| TestKitError::Key)?;
-        Ok(pem("PRIVATE KEY", der.as_ref()))
+        let der = zeroize::Zeroizing::new(self.pair.pkcs8_der().ok_or(TestKitError::Key)?);
+        Ok(pem("PRIVATE KEY", &der))
     }
 
     /// The public key, parsed as [`ClerkConfigBuilder::jwt_key_parsed`] wants it.
@@ -308,16 +299,13 @@ impl TestKeys {
             URL_SAFE_NO_PAD.encode(header.to_string()),
             URL_SAFE_NO_PAD.encode(claims.to_string())
         );
-        let padding: &'static dyn signature::RsaEncoding = match header.get("alg").and_then(Value::as_str) {
+        let alg = match header.get("alg").and_then(Value::as_str) {
             Some("none") => return Ok(format!("{input}.")),
-            Some("RS384") => &signature::RSA_PKCS1_SHA384,
-            Some("RS512") => &signature::RSA_PKCS1_SHA512,
-            _ => &signature::RSA_PKCS1_SHA256,
+            Some("RS384") => SigningAlgorithm::Rs384,
+            Some("RS512") => SigningAlgorithm::Rs512,
+            _ => SigningAlgorithm::Rs256,
         };
-        let mut sig = vec![0; self.pair.public_modulus_len()];
-        self.pair
-            .sign(padding, &SystemRandom::new(), input.as_bytes(), &mut sig)
-            .map_err(|_| TestKitError::Sign)?;
+        let sig = self.pair.sign(alg, input.as_bytes()).ok_or(TestKitError::Sign)?;
         Ok(format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig)))
     }
 
@@ -332,15 +320,10 @@ impl TestKeys {
             URL_SAFE_NO_PAD.encode(header),
             URL_SAFE_NO_PAD.encode(payload)
         );
-        let mut sig = vec![0; self.pair.public_modulus_len()];
-        self.pair
-            .sign(
-                &signature::RSA_PKCS1_SHA256,
-                &SystemRandom::new(),
-                input.as_bytes(),
-                &mut sig,
-            )
-            .map_err(|_| TestKitError::Sign)?;
+        let sig = self
+            .pair
+            .sign(SigningAlgorithm::Rs256, input.as_bytes())
+            .ok_or(TestKitError::Sign)?;
         Ok(format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig)))
     }
 }
@@ -730,7 +713,7 @@ fn pem(label: &str, der: &[u8]) -> String {
 
 fn random_hex(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
-    if aws_lc_rs::rand::fill(&mut buf).is_err() {
+    if !crate::crypto::fill_random(&mut buf) {
         return "0".repeat(bytes * 2);
     }
     buf.iter().map(|b| format!("{b:02x}")).collect()

@@ -80,7 +80,7 @@ pub(crate) struct VerifiedPayload {
 
 /// Every check after key resolution (`typ`, `alg`, signature, then the claims); returns the
 /// verified payload.
-pub(crate) fn verify_decoded(
+pub(crate) async fn verify_decoded(
     jwt: DecodedJwt<'_>,
     key: &JwtKey,
     rules: &SessionRules,
@@ -90,7 +90,7 @@ pub(crate) fn verify_decoded(
     if header.typ_not_string || header.typ.as_deref().is_some_and(|t| t != "JWT") {
         return Err(SessionVerifyError::InvalidType);
     }
-    check_signature(&jwt, key)?;
+    check_signature(&jwt, key).await?;
     let times = check_claims(jwt.registered(), rules, now_ms)?;
     let (text, scan) = jwt.into_payload();
     Ok(VerifiedPayload { text, scan, times })
@@ -98,11 +98,14 @@ pub(crate) fn verify_decoded(
 
 /// The algorithm (RS256 only) and the signature with `key`: the step every Clerk-signed JWT
 /// passes before any claim is read, so a forged token learns nothing about its claims.
-pub(crate) fn check_signature(jwt: &DecodedJwt<'_>, key: &JwtKey) -> Result<(), SessionVerifyError> {
+pub(crate) async fn check_signature(jwt: &DecodedJwt<'_>, key: &JwtKey) -> Result<(), SessionVerifyError> {
     if jwt.header().alg.as_deref() != Some("RS256") {
         return Err(SessionVerifyError::InvalidAlgorithm);
     }
-    if !key.verify_rs256(jwt.signing_input().as_bytes(), jwt.signature()) {
+    if !key
+        .verify_signature(jwt.signing_input().as_bytes(), jwt.signature())
+        .await
+    {
         return Err(SessionVerifyError::InvalidSignature);
     }
     Ok(())

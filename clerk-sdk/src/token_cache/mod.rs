@@ -20,7 +20,6 @@
 
 use std::sync::Arc;
 
-use aws_lc_rs::digest;
 use quick_cache::sync::Cache;
 
 mod entry;
@@ -41,9 +40,7 @@ impl TokenDigest {
     /// Digests `token`.
     pub(crate) fn of(token: &str) -> Self {
         let text = token.trim_end_matches('=');
-        let mut bytes = [0u8; 32];
-        bytes.copy_from_slice(digest::digest(&digest::SHA256, text.as_bytes()).as_ref());
-        TokenDigest(bytes)
+        TokenDigest(crate::crypto::sha256(text.as_bytes()))
     }
 }
 

@@ -48,13 +48,13 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use aws_lc_rs::{constant_time, digest, hmac};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::ClerkConfig;
+use crate::crypto::{self, HmacSha256};
 
 /// The default [`Webhook::tolerance`]: 5 minutes either way, as upstream.
 pub const DEFAULT_WEBHOOK_TOLERANCE: Duration = Duration::from_secs(5 * 60);
@@ -320,6 +320,10 @@ impl Webhook {
     /// # Errors
     /// `webhook-secret-missing` when the variable is unset or empty; `webhook-secret-invalid`
     /// when it is not Unicode or malformed.
+    ///
+    /// Not on wasm32, which has no process environment: pass the secret from the host's
+    /// bindings to [`Webhook::new`].
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn from_env() -> Result<Self, WebhookError> {
         match std::env::var(crate::config::env::WEBHOOK_SIGNING_SECRET) {
             Ok(v) if !v.trim().is_empty() => Self::new(&Zeroizing::new(v)),
@@ -493,7 +497,7 @@ impl Webhook {
         }
         let expected = self.signature(id, timestamp, body);
         if !v1_signatures(signatures)
-            .any(|candidate| constant_time::verify_slices_are_equal(candidate, expected.as_bytes()).is_ok())
+            .any(|candidate| crypto::constant_time_eq(candidate, expected.as_bytes()))
         {
             return Err(WebhookError::NoMatchingSignature);
         }
@@ -514,21 +518,19 @@ impl Webhook {
 
     /// Base64 of HMAC-SHA256 over `{id}.{timestamp}.{body}`, without copying the body.
     fn signature(&self, id: &str, timestamp: i64, body: &[u8]) -> String {
-        let key = hmac::Key::new(hmac::HMAC_SHA256, &self.key);
-        let mut ctx = hmac::Context::with_key(&key);
-        ctx.update(id.as_bytes());
-        ctx.update(b".");
-        ctx.update(timestamp.to_string().as_bytes());
-        ctx.update(b".");
-        ctx.update(body);
-        STANDARD.encode(ctx.sign())
+        let mut mac = HmacSha256::new(&self.key);
+        mac.update(id.as_bytes());
+        mac.update(b".");
+        mac.update(timestamp.to_string().as_bytes());
+        mac.update(b".");
+        mac.update(body);
+        STANDARD.encode(mac.finish())
     }
 }
 
 /// The first 8 bytes of SHA-256 over the key, as 16 lowercase hex digits.
 fn namespace(key: &[u8]) -> String {
-    digest::digest(&digest::SHA256, key)
-        .as_ref()
+    crypto::sha256(key)
         .iter()
         .take(8)
         .map(|b| format!("{b:02x}"))

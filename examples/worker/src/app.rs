@@ -6,7 +6,6 @@ use std::env::VarError;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use clerk_sdk::clock::Clock;
 use clerk_sdk::config::ClerkConfigBuilder;
 use clerk_sdk::webhook::{InMemoryReplayStore, Webhook, WebhookError};
 use clerk_sdk::{Clerk, ConfigError};
@@ -47,11 +46,9 @@ impl App {
     fn from_env(env: &Env) -> Result<App, SetupError> {
         let config = config(env)?.build()?;
         let webhook = match Webhook::from_config(&config) {
-            Ok(webhook) => Some(
-                webhook
-                    .clock(WorkerClock)
-                    .replay_store(Arc::new(InMemoryReplayStore::new(WEBHOOK_REPLAY_CAPACITY))),
-            ),
+            Ok(webhook) => {
+                Some(webhook.replay_store(Arc::new(InMemoryReplayStore::new(WEBHOOK_REPLAY_CAPACITY))))
+            }
             // No secret, no webhook route (as the demo); a secret that is set but unusable is
             // a setup error.
             Err(WebhookError::MissingSecret) => None,
@@ -89,11 +86,10 @@ impl From<ConfigError> for SetupError {
     }
 }
 
-/// A config builder preloaded from the Worker's bindings (secrets and plain-text vars alike)
-/// and reading the host's clock.
+/// A config builder preloaded from the Worker's bindings (secrets and plain-text vars alike).
+/// The default clock reads the host's `Date.now()` on wasm32.
 pub(crate) fn config(env: &Env) -> Result<ClerkConfigBuilder, ConfigError> {
-    let builder = ClerkConfigBuilder::from_lookup(|name| binding(env, name))?;
-    Ok(builder.clock(WorkerClock))
+    ClerkConfigBuilder::from_lookup(|name| binding(env, name))
 }
 
 /// The value of a secret or a plain-text var named `name`, as `std::env::var` would answer.
@@ -102,16 +98,4 @@ fn binding(env: &Env, name: &str) -> Result<String, VarError> {
         .or_else(|_| env.var(name))
         .map(|value| value.to_string())
         .map_err(|_| VarError::NotPresent)
-}
-
-/// The Worker's clock: JavaScript's `Date.now()` (the standard library's clock traps on
-/// wasm32-unknown-unknown). Workers advance it between I/O events only, which is precise
-/// enough for `exp`/`nbf` checks with seconds of skew.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct WorkerClock;
-
-impl Clock for WorkerClock {
-    fn now_ms(&self) -> u64 {
-        worker::Date::now().as_millis()
-    }
 }

@@ -39,7 +39,9 @@ impl WorkerdParts {
     /// # Panics
     /// With `CI=true`, when anything is missing: CI must run the Worker.
     pub fn locate(variants: &[&str]) -> Option<WorkerdParts> {
+        // workerd's `embed` does not resolve `..`: give it a canonical path.
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/worker");
+        let root = root.canonicalize().unwrap_or(root);
         let workerd = std::env::var_os("CLERK_WORKERD").map_or_else(
             || root.join("node_modules/@cloudflare/workerd-linux-64/bin/workerd"),
             PathBuf::from,
@@ -143,8 +145,11 @@ impl Workerd {
         ));
         std::fs::create_dir_all(&dir).expect("create the workerd directory");
         std::fs::write(dir.join("jwt_key.pem"), &bindings.jwt_key_pem).expect("write the key");
+        // Cap'n Proto reads an absolute `embed` path from its import path, not the file system:
+        // the modules are linked beside the config and embedded by relative name.
+        link(&parts.build, &dir.join("build"));
         let ports: Vec<u16> = services.iter().map(|_| free_port()).collect();
-        let config = config(parts, bindings, services, &ports);
+        let config = config(services, bindings, &ports);
         std::fs::write(dir.join("config.capnp"), config).expect("write config.capnp");
         let log = std::fs::File::create(dir.join("workerd.log")).expect("create workerd.log");
         let child = Command::new(&parts.workerd)
@@ -223,7 +228,16 @@ fn quoted(text: &str) -> String {
     format!("{text:?}")
 }
 
-fn config(parts: &WorkerdParts, bindings: &Bindings, services: &[Service], ports: &[u16]) -> String {
+/// A symbolic link `link` to `target`.
+///
+/// # Panics
+/// If it cannot be made.
+fn link(target: &Path, link: &Path) {
+    std::os::unix::fs::symlink(target, link)
+        .unwrap_or_else(|e| panic!("link {} to {}: {e}", link.display(), target.display()));
+}
+
+fn config(services: &[Service], bindings: &Bindings, ports: &[u16]) -> String {
     let mut out = String::from("using Workerd = import \"/workerd/workerd.capnp\";\n\n");
     out.push_str("const config :Workerd.Config = (\n  services = [\n");
     for (i, service) in services.iter().enumerate() {
@@ -245,8 +259,7 @@ fn config(parts: &WorkerdParts, bindings: &Bindings, services: &[Service], ports
     for (i, service) in services.iter().enumerate() {
         let modules = match service {
             Service::RustWorker(variant) => {
-                let dir = parts.build.join(variant);
-                let embed = |file: &str| quoted(&dir.join(file).display().to_string());
+                let embed = |file: &str| quoted(&format!("build/{variant}/{file}"));
                 format!(
                     "(name = \"shim.mjs\", esModule = embed {}),\n    \
                      (name = \"index.js\", esModule = embed {}),\n    \
@@ -256,10 +269,7 @@ fn config(parts: &WorkerdParts, bindings: &Bindings, services: &[Service], ports
                     embed("index_bg.wasm")
                 )
             }
-            Service::BenchJs => format!(
-                "(name = \"bench.js\", esModule = embed {}),",
-                quoted(&parts.build.join("bench.js").display().to_string())
-            ),
+            Service::BenchJs => "(name = \"bench.js\", esModule = embed \"build/bench.js\"),".to_owned(),
         };
         let _ = write!(
             out,

@@ -149,7 +149,7 @@ impl Workerd {
         // the modules are linked beside the config and embedded by relative name.
         link(&parts.build, &dir.join("build"));
         let ports: Vec<u16> = services.iter().map(|_| free_port()).collect();
-        let config = config(services, bindings, &ports);
+        let config = config(services, bindings, &ports, &parts.build);
         std::fs::write(dir.join("config.capnp"), config).expect("write config.capnp");
         let log = std::fs::File::create(dir.join("workerd.log")).expect("create workerd.log");
         let child = Command::new(&parts.workerd)
@@ -237,7 +237,26 @@ fn link(target: &Path, link: &Path) {
         .unwrap_or_else(|e| panic!("link {} to {}: {e}", link.display(), target.display()));
 }
 
-fn config(services: &[Service], bindings: &Bindings, ports: &[u16]) -> String {
+/// The files under `dir/sub`, as paths relative to `dir`, sorted (`shim.mjs` first: workerd
+/// takes the first module as the Worker's entry point).
+fn files(dir: &Path, sub: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir.join(sub)) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let relative = sub.join(entry.file_name());
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            out.extend(files(dir, &relative));
+        } else {
+            out.push(relative);
+        }
+    }
+    out.sort_by_key(|p| (p != Path::new("shim.mjs"), p.clone()));
+    out
+}
+
+fn config(services: &[Service], bindings: &Bindings, ports: &[u16], build: &Path) -> String {
     let mut out = String::from("using Workerd = import \"/workerd/workerd.capnp\";\n\n");
     out.push_str("const config :Workerd.Config = (\n  services = [\n");
     for (i, service) in services.iter().enumerate() {
@@ -259,15 +278,24 @@ fn config(services: &[Service], bindings: &Bindings, ports: &[u16]) -> String {
     for (i, service) in services.iter().enumerate() {
         let modules = match service {
             Service::RustWorker(variant) => {
-                let embed = |file: &str| quoted(&format!("build/{variant}/{file}"));
-                format!(
-                    "(name = \"shim.mjs\", esModule = embed {}),\n    \
-                     (name = \"index.js\", esModule = embed {}),\n    \
-                     (name = \"index_bg.wasm\", wasm = embed {}),",
-                    embed("shim.mjs"),
-                    embed("index.js"),
-                    embed("index_bg.wasm")
-                )
+                // wasm-bindgen's output: the glue, the wasm, and the JavaScript snippets of
+                // the crates (under snippets/), each a module named by its relative path.
+                let mut modules = String::new();
+                for file in files(&build.join(variant), Path::new("")) {
+                    let name = file.display().to_string();
+                    let kind = if name.ends_with(".wasm") {
+                        "wasm"
+                    } else {
+                        "esModule"
+                    };
+                    let _ = write!(
+                        modules,
+                        "(name = {}, {kind} = embed {}),\n    ",
+                        quoted(&name),
+                        quoted(&format!("build/{variant}/{name}"))
+                    );
+                }
+                modules
             }
             Service::BenchJs => "(name = \"bench.js\", esModule = embed \"build/bench.js\"),".to_owned(),
         };

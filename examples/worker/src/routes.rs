@@ -30,9 +30,9 @@ pub(crate) async fn serve(app: &App, request: HttpRequest) -> http::Response<Str
     };
     if method != allowed {
         let mut answer = empty(StatusCode::METHOD_NOT_ALLOWED);
-        answer
-            .headers_mut()
-            .insert(ALLOW, HeaderValue::from_static(allowed.as_str()));
+        if let Ok(value) = HeaderValue::from_str(allowed.as_str()) {
+            answer.headers_mut().insert(ALLOW, value);
+        }
         return answer;
     }
     match (path, &app.webhook) {

@@ -30,6 +30,18 @@ pub fn test_keys() -> &'static TestKeys {
     KEYS.get_or_init(|| TestKeys::generate().expect("generate the test key pair"))
 }
 
+/// The current Unix time in seconds (a webhook's `svix-timestamp`).
+///
+/// # Panics
+/// If the clock reads before 1970.
+pub fn now_s() -> i64 {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs();
+    i64::try_from(secs).expect("seconds fit an i64")
+}
+
 /// A listener on `127.0.0.1:0` and its address.
 ///
 /// # Panics

@@ -8,15 +8,15 @@
 //! RustCrypto compiled to wasm. The builds come from `.ci/wasm`; without them the test prints
 //! loudly that it skipped (and fails with `CI=true`).
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use clerk_examples::demo::{WEBHOOK_PATH, app, with_replay_store};
 use clerk_integration_tests::workerd::{Bindings, RUST_CRYPTO, Service, WEBCRYPTO, Workerd, WorkerdParts};
 use clerk_integration_tests::{
-    Answer, TestServer, client, get, leaks, rejection_mismatches, send_raw, success_mismatches, test_keys,
-    webhook_rejection_mismatches,
+    Answer, TestServer, client, get, leaks, now_s, rejection_mismatches, send_raw, success_mismatches,
+    test_keys, webhook_rejection_mismatches,
 };
 use clerk_sdk::testing::{SessionTokenBuilder, sign_webhook};
 use clerk_sdk::webhook::Webhook;
@@ -202,14 +202,6 @@ async fn token_routes_answer_as_the_axum_demo() {
         failures.join("\n"),
         workerd.log()
     );
-}
-
-fn now_s() -> i64 {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("after 1970")
-        .as_secs();
-    i64::try_from(secs).expect("seconds fit an i64")
 }
 
 #[tokio::test]

@@ -185,32 +185,30 @@ async fn main() {
             .find(|(c, _)| c.name == name)
             .map(|(_, us)| *us)
     };
-    let bare = us(BARE);
-    let ours = us(OURS);
-    let rust_crypto = us(OURS_RUST_CRYPTO);
-    let clerk_backend = us(CLERK_BACKEND);
-    if let (Some(ours), Some(bare)) = (ours, bare) {
-        println!(
-            "ours (WebCrypto) / bare crypto.subtle.verify = {:.2}x (goal <= 1.5x)",
-            ours / bare
-        );
-    }
-    if let (Some(ours), Some(clerk_backend)) = (ours, clerk_backend) {
-        println!(
-            "@clerk/backend / ours (WebCrypto)            = {:.2}x (goal > 1x: ours ahead)",
-            clerk_backend / ours
-        );
-    }
-    if let (Some(rust_crypto), Some(ours)) = (rust_crypto, ours) {
-        println!(
-            "ours RustCrypto / ours WebCrypto             = {:.2}x",
-            rust_crypto / ours
-        );
-    }
-    if let (Some(bare), Some(clerk_backend)) = (bare, clerk_backend) {
-        println!(
-            "@clerk/backend / bare crypto.subtle.verify   = {:.2}x",
-            clerk_backend / bare
-        );
+    let ratios = [
+        (
+            "ours (WebCrypto) / bare crypto.subtle.verify",
+            OURS,
+            BARE,
+            " (goal <= 1.5x)",
+        ),
+        (
+            "@clerk/backend / ours (WebCrypto)",
+            CLERK_BACKEND,
+            OURS,
+            " (goal > 1x: ours ahead)",
+        ),
+        ("ours RustCrypto / ours WebCrypto", OURS_RUST_CRYPTO, OURS, ""),
+        (
+            "@clerk/backend / bare crypto.subtle.verify",
+            CLERK_BACKEND,
+            BARE,
+            "",
+        ),
+    ];
+    for (label, numerator, denominator, goal) in ratios {
+        if let (Some(n), Some(d)) = (us(numerator), us(denominator)) {
+            println!("{label:<44} = {:.2}x{goal}", n / d);
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The verification core on wasm32-unknown-unknown, run under node by wasm-bindgen-test:
-//! session tokens (networkless, through the host's WebCrypto), `authenticate_request` with a
-//! token-cache hit, `has()`, and webhook verification with replay protection.
+//! session tokens (networkless, through the host's WebCrypto, each key imported once),
+//! `authenticate_request` with a token-cache hit, `has()`, and webhook verification with replay
+//! protection.
 //!
 //! ```text
 //! cargo test -p clerk-sdk --target wasm32-unknown-unknown -Z build-std=std,panic_abort \
@@ -135,6 +136,44 @@ async fn authenticate_request_caches_the_session_and_has_reads_its_claims() {
 
     let none = clerk.authenticate_request(&http::Request::new(())).await;
     assert!(none.auth().session().is_none());
+}
+
+/// Wraps the host's `crypto.subtle.importKey` and `verify` with call counters (once per run),
+/// and returns the counts so far.
+fn subtle_calls() -> (f64, f64) {
+    let install = js_sys::Function::new_no_args(
+        "const s = globalThis.crypto.subtle;
+         if (!globalThis.__clerkSubtleCalls) {
+           const calls = { importKey: 0, verify: 0 };
+           const importKey = s.importKey.bind(s), verify = s.verify.bind(s);
+           s.importKey = (...a) => { calls.importKey++; return importKey(...a); };
+           s.verify = (...a) => { calls.verify++; return verify(...a); };
+           globalThis.__clerkSubtleCalls = calls;
+         }
+         return [globalThis.__clerkSubtleCalls.importKey, globalThis.__clerkSubtleCalls.verify];",
+    );
+    let counts: js_sys::Array = install
+        .call0(&wasm_bindgen::JsValue::NULL)
+        .expect("counters")
+        .into();
+    let count = |i| counts.get(i).as_f64().expect("a count");
+    (count(0), count(1))
+}
+
+#[wasm_bindgen_test]
+async fn signatures_go_through_webcrypto_with_the_key_imported_once() {
+    let (imports_before, verifies_before) = subtle_calls();
+    let clerk = clerk(0);
+    for user in ["user_a", "user_b", "user_c"] {
+        let claims = clerk
+            .verify_token(&sign(&session_claims(user)))
+            .await
+            .expect("valid token");
+        assert_eq!(claims.subject(), Some(user));
+    }
+    let (imports, verifies) = subtle_calls();
+    assert_eq!(imports - imports_before, 1.0, "one import for one key");
+    assert_eq!(verifies - verifies_before, 3.0, "one WebCrypto verify per token");
 }
 
 #[wasm_bindgen_test]

@@ -4,11 +4,10 @@
 //! another instance sharing its Redis, and 503 while that Redis is down), and never goes
 //! through the `ClerkLayer` (webhooks carry no Clerk token).
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use clerk_examples::demo::{LocalMode, ReplayChoice, WEBHOOK_PATH, app, router, with_replay_store};
 use clerk_integration_tests::{
-    Answer, TestServer, bind, client, send_raw, success_mismatches, test_keys, webhook_rejection_mismatches,
+    Answer, TestServer, bind, client, now_s, send_raw, success_mismatches, test_keys,
+    webhook_rejection_mismatches,
 };
 use clerk_sdk::testing::{RedisServer, RedisServerError, sign_webhook};
 use clerk_sdk::webhook::Webhook;
@@ -18,14 +17,6 @@ use serde_json::json;
 /// Issue 5's known-answer secret.
 const SECRET: &str = "whsec_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcY";
 const BODY: &str = r#"{"type":"user.created","object":"event","data":{"id":"user_1","object":"user"}}"#;
-
-fn now_s() -> i64 {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("after 1970")
-        .as_secs();
-    i64::try_from(secs).expect("seconds fit an i64")
-}
 
 /// The `svix-*` headers for `body` signed with [`SECRET`] as message `id` at `timestamp_s`.
 fn signed(id: &str, timestamp_s: i64, body: &str) -> HeaderMap {

@@ -6,6 +6,8 @@
 //! `one_verification.rs`) drive the demo API of `clerk-examples` over real HTTP, as a user's
 //! curl would.
 
+pub mod workerd;
+
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -87,6 +89,18 @@ impl RouteTokens {
             &self.wrong_azp,
         ]
     }
+}
+
+/// The current Unix time in seconds (a webhook's `svix-timestamp`).
+///
+/// # Panics
+/// If the clock reads before 1970.
+pub fn now_s() -> i64 {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs();
+    i64::try_from(secs).expect("seconds fit an i64")
 }
 
 /// A listener on `127.0.0.1:0` and its address.

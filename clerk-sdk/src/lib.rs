@@ -99,8 +99,8 @@ mod jwt_key;
 mod key_source;
 pub mod keys;
 mod machine;
-#[cfg(any(feature = "axum", feature = "actix"))]
 mod rejection;
+pub mod response;
 
 mod publishable_key;
 mod reason;

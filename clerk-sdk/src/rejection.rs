@@ -126,6 +126,8 @@ pub(crate) fn webhook_answer(error: &WebhookError) -> Answer {
 
 /// Logs a refused webhook under `$target`: `warn` when the replay store failed (Clerk retries
 /// the delivery), `error` for an unusable secret, `debug` for the caller's faults.
+// The logging macros serve the framework adapters (which have `tracing`).
+#[cfg(any(feature = "axum", feature = "actix"))]
 macro_rules! log_webhook_error {
     ($target:literal, $error:expr) => {{
         let error: &$crate::webhook::WebhookError = $error;
@@ -149,9 +151,11 @@ macro_rules! log_webhook_error {
         }
     }};
 }
+#[cfg(any(feature = "axum", feature = "actix"))]
 pub(crate) use log_webhook_error;
 
 /// Logs a message accepted although the replay store failed to answer.
+#[cfg(any(feature = "axum", feature = "actix"))]
 macro_rules! log_unchecked_replay {
     ($target:literal, $message:expr) => {{
         let message: &$crate::webhook::VerifiedMessage = $message;
@@ -166,10 +170,12 @@ macro_rules! log_unchecked_replay {
         }
     }};
 }
+#[cfg(any(feature = "axum", feature = "actix"))]
 pub(crate) use log_unchecked_replay;
 
 /// Logs a rejection under `$target` (a string literal: tracing needs it at compile time).
 /// Never logs the token; the detailed message of a server-side fault goes here only.
+#[cfg(any(feature = "axum", feature = "actix"))]
 macro_rules! log_denial {
     ($target:literal, $denial:expr) => {{
         let denial: &$crate::auth::Denial = $denial;
@@ -197,6 +203,7 @@ macro_rules! log_denial {
         }
     }};
 }
+#[cfg(any(feature = "axum", feature = "actix"))]
 pub(crate) use log_denial;
 
 /// Text safe for a header value: visible ASCII and spaces only (header injection is

@@ -46,9 +46,9 @@
 #[cfg(feature = "actix")]
 #[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
 pub mod actix;
-pub mod api;
 #[cfg(any(feature = "axum", feature = "actix"))]
 mod adapter;
+pub mod api;
 mod authorization;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
@@ -63,6 +63,8 @@ mod jwt_key;
 mod key_source;
 pub mod keys;
 mod machine;
+#[cfg(feature = "macros")]
+mod protected;
 #[cfg(any(feature = "axum", feature = "actix"))]
 mod rejection;
 
@@ -104,6 +106,8 @@ pub use clerk_macros::clerk_protected;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::auth::{Reverification, ReverificationLevel};
-    pub use crate::axum::guard::{Accepts, ClerkState, Guard, Policy};
+    #[cfg(feature = "axum")]
+    pub use crate::axum::guard::ClerkState;
+    pub use crate::protected::{Accepts, Guard, Policy};
     pub use crate::token::TokenType;
 }

@@ -60,6 +60,8 @@
 mod extract;
 mod guard;
 mod middleware;
+#[cfg(feature = "macros")]
+mod protected;
 mod rejection;
 mod webhook;
 

@@ -1,5 +1,6 @@
 //! The demo API (`cargo run --example demo`): an axum service protected by
-//! `clerk-sdk`, the README's main command.
+//! `clerk-sdk`, the README's main command; `cargo run --example demo-actix` serves the same
+//! API on actix-web ([`Framework`]).
 //!
 //! The logic lives here, in the library, so that the binary (`examples/demo/main.rs`) and the
 //! end-to-end tests (`tests/demo_*.rs`) run the same code: [`app`] builds the service,
@@ -7,8 +8,10 @@
 //! generated key pair and the curl commands printed in local development mode, and [`Cli`]
 //! reads the command line.
 //!
-//! One file per job: `routes` (the router and its handlers), `local` (local development mode:
-//! tokens, commands and the banner), `cli` (arguments, `PORT`, and the choice of mode).
+//! One file per job: `routes` (the axum router and its handlers), `actix_routes` (the same
+//! routes on actix-web), `answers` (what the routes answer, shared by both), `local` (local
+//! development mode: tokens, commands and the banner), `cli` (arguments, `PORT`, the choice of
+//! mode and of framework), `entry` (the binaries' `main`: logging, command line, Ctrl-C).
 //!
 //! Routes:
 //!
@@ -28,12 +31,17 @@
 //! `ClerkWebhook`'s rejection: 400, 401, 413, or 503 when the replay store (Redis with
 //! `REDIS_URL`, see [`ReplayChoice`]) cannot answer, with the same body and no headers.
 
+mod actix_routes;
+mod answers;
 mod cli;
+mod entry;
 mod local;
 mod replay;
 mod routes;
 
-pub use cli::{Cli, DEFAULT_PORT, Mode, USAGE, clerk_env_present};
+pub use actix_routes::{actix_routes, serve_actix};
+pub use cli::{Cli, DEFAULT_PORT, Framework, Mode, USAGE, clerk_env_present};
+pub use entry::main;
 pub use local::{
     DemoCommand, DemoToken, LocalMode, TOKEN_LIFETIME, WEBHOOK_BODY, WEBHOOK_MESSAGE_ID,
     WRONG_AUTHORIZED_PARTY,
@@ -50,14 +58,16 @@ use std::net::{Ipv4Addr, SocketAddr};
 
 use tokio::net::TcpListener;
 
-/// The whole demo: listens on `127.0.0.1:<port>`, picks the [`Mode`] from the environment,
-/// the webhook route's replay store too ([`ReplayChoice::from_env`]: Redis with `REDIS_URL`),
-/// writes its banner to `out`, and serves until `shutdown` resolves.
+/// The whole demo on `framework`: listens on `127.0.0.1:<port>`, picks the [`Mode`] from the
+/// environment, the webhook route's replay store too ([`ReplayChoice::from_env`]: Redis with
+/// `REDIS_URL`), writes its banner to `out`, and serves until `shutdown` resolves. Both
+/// frameworks serve the same routes with the same answers and print the same banner.
 ///
 /// # Errors
 /// [`DemoError::Listen`] when the port cannot be bound, the [`Mode::from_env`] and
 /// [`ReplayChoice::from_env`] errors, and [`DemoError::Io`] when the server fails.
 pub async fn run(
+    framework: Framework,
     port: u16,
     out: &mut (dyn Write + Send),
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -83,11 +93,16 @@ pub async fn run(
     let _ = out.flush();
     tracing::info!(
         %addr,
+        framework = framework.name(),
         local = matches!(mode, Mode::Local(_)),
         webhooks = mode.webhook().is_some(),
         "demo listening"
     );
-    serve(listener, app(mode.clerk().clone(), webhook), shutdown).await?;
+    let clerk = mode.clerk().clone();
+    match framework {
+        Framework::Axum => serve(listener, app(clerk, webhook), shutdown).await?,
+        Framework::Actix => serve_actix(listener.into_std()?, clerk, webhook, shutdown).await?,
+    }
     tracing::info!("demo stopped");
     Ok(())
 }

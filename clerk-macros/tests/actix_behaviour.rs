@@ -8,56 +8,12 @@ mod common;
 
 use actix_web::middleware::Condition;
 use actix_web::{App, HttpServer, web};
-use clerk_sdk::actix::{ClerkAuth, ClerkMachine, ClerkMiddleware, ClerkSession, Maybe};
-use clerk_sdk::{Clerk, TokenType, clerk_protected};
+use clerk_sdk::Clerk;
+use clerk_sdk::actix::{ClerkMiddleware, Maybe};
 use common::{call, clerk, m2m, session};
 use http::StatusCode;
 
-/// Any signed-in session.
-#[clerk_protected]
-async fn bare() -> &'static str {
-    "bare"
-}
-
-/// Org admins only.
-#[clerk_protected(role = "org:admin")]
-async fn admin() -> &'static str {
-    "admin"
-}
-
-/// Org admins, or any m2m caller.
-#[clerk_protected(role = "org:admin", accepts = ["session_token", "m2m_token"])]
-async fn admin_or_m2m() -> &'static str {
-    "admin-or-m2m"
-}
-
-/// m2m callers only.
-#[clerk_protected(accepts = "m2m_token")]
-async fn m2m_only() -> &'static str {
-    "m2m-only"
-}
-
-/// The session the guard verified.
-#[clerk_protected]
-async fn me(ClerkSession(session): ClerkSession) -> String {
-    session.user_id().to_owned()
-}
-
-/// The machine the guard verified.
-#[clerk_protected(accepts = "m2m_token")]
-async fn machine(ClerkMachine(machine): ClerkMachine) -> String {
-    machine.subject().to_owned()
-}
-
-/// The outcome the guard decided, whatever the caller.
-#[clerk_protected(accepts = "any")]
-async fn auth(ClerkAuth(state): ClerkAuth) -> String {
-    state
-        .auth()
-        .token_type()
-        .map_or("none", TokenType::as_str)
-        .to_owned()
-}
+common::matrix_handlers!(actix);
 
 /// A session or a machine, through actix's optional form; several extractors after the guard.
 #[clerk_protected(accepts = ["session_token", "m2m_token"])]

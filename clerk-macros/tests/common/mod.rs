@@ -213,3 +213,60 @@ pub(crate) async fn unavailable_clerk() -> (MockClerkApi, Clerk) {
     );
     (mock, clerk)
 }
+
+/// The handlers of the matrix and of the extractor tests, written once and compiled against
+/// `clerk_sdk::$adapter` (`axum` or `actix`): the same source is an axum handler and an
+/// actix-web handler, since the attribute's expansion does not depend on the framework.
+macro_rules! matrix_handlers {
+    ($adapter:ident) => {
+        use clerk_sdk::$adapter::{ClerkAuth, ClerkMachine, ClerkSession};
+        use clerk_sdk::{TokenType, clerk_protected};
+
+        /// Any signed-in session.
+        #[clerk_protected]
+        async fn bare() -> &'static str {
+            "bare"
+        }
+
+        /// Org admins only.
+        #[clerk_protected(role = "org:admin")]
+        async fn admin() -> &'static str {
+            "admin"
+        }
+
+        /// Org admins, or any m2m caller.
+        #[clerk_protected(role = "org:admin", accepts = ["session_token", "m2m_token"])]
+        async fn admin_or_m2m() -> &'static str {
+            "admin-or-m2m"
+        }
+
+        /// m2m callers only.
+        #[clerk_protected(accepts = "m2m_token")]
+        async fn m2m_only() -> &'static str {
+            "m2m-only"
+        }
+
+        /// The session the guard verified.
+        #[clerk_protected]
+        async fn me(ClerkSession(session): ClerkSession) -> String {
+            session.user_id().to_owned()
+        }
+
+        /// The machine the guard verified.
+        #[clerk_protected(accepts = "m2m_token")]
+        async fn machine(ClerkMachine(machine): ClerkMachine) -> String {
+            machine.subject().to_owned()
+        }
+
+        /// The outcome the guard decided, whatever the caller.
+        #[clerk_protected(accepts = "any")]
+        async fn auth(ClerkAuth(state): ClerkAuth) -> String {
+            state
+                .auth()
+                .token_type()
+                .map_or("none", TokenType::as_str)
+                .to_owned()
+        }
+    };
+}
+pub(crate) use matrix_handlers;

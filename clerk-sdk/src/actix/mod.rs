@@ -16,6 +16,11 @@
 //!   `app_data(clerk)`) and authenticate when no middleware ran, storing the outcome for the
 //!   next extractor. A `Clerk` registered nowhere is a 500, logged with how to register it.
 //!
+//! Handler attribute (feature `macros`): `#[clerk_protected]` protects an `async fn` actix
+//! handler with the same arguments, compile-time checks and answers as on axum. The guard it
+//! adds takes the registered [`crate::Clerk`] like the extractors, reuses the middleware's
+//! outcome, and hands its own to the extractors after it, so a request is verified once.
+//!
 //! Webhooks: [`ClerkWebhook`] verifies a Clerk webhook with the [`crate::webhook::Webhook`]
 //! registered as `web::Data<Webhook>`. Serve its route outside the middleware (a webhook
 //! carries a signature, not a Clerk token).

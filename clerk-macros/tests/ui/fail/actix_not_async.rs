@@ -1,5 +1,5 @@
-// An actix-web handler must be an `async fn` too: the error is ours, on the `fn` token, and
-// the fn is kept as written.
+// An actix-web handler must be an `async fn` too: our error, on the `fn` token, comes first; the
+// fn is kept as written, so actix's own `Handler` error at `.to(me)` follows it.
 use actix_web::{App, web};
 use clerk_sdk::actix::ClerkSession;
 use clerk_sdk::clerk_protected;

@@ -21,7 +21,7 @@ async fn create_invoice(
     _request: HttpRequest,
     web::Json(invoice): web::Json<Invoice>,
 ) -> String {
-    format!("{greeting} {} {}", auth.status(), invoice.amount)
+    format!("{} {} {}", greeting.as_str(), auth.status(), invoice.amount)
 }
 
 #[clerk_protected(accepts = ["session_token", "m2m_token"], reverification = "strict")]

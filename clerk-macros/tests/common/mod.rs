@@ -135,10 +135,11 @@ pub(crate) const OK: (u16, &str) = (200, "");
 /// `/m2m-only` reuses that outcome: its answer keeps the precise reason (`token-expired`
 /// rather than `token-type-mismatch`).
 pub(crate) fn expected(credential: &str, route: &str, middleware: bool) -> (u16, &'static str) {
-    if middleware && route == "/m2m-only" {
-        if let bad @ ("malformed" | "expired" | "wrong-azp" | "wrong-key") = credential {
-            return expected(bad, "/bare", false);
-        }
+    if middleware
+        && route == "/m2m-only"
+        && let bad @ ("malformed" | "expired" | "wrong-azp" | "wrong-key") = credential
+    {
+        return expected(bad, "/bare", false);
     }
     let missing = (401, "session-token-missing");
     let mismatch = (401, "token-type-mismatch");

@@ -49,7 +49,7 @@ pub fn actix_routes(clerk: Clerk, webhook: Option<Webhook>) -> impl FnOnce(&mut 
 
 /// Serves the actix demo on `listener` until `shutdown` resolves, then lets in-flight requests
 /// finish (graceful shutdown). Runs on the caller's Tokio runtime (actix-web 4 supports it);
-/// the request log (`INFO`) prints [`SENSITIVE_HEADERS`] as `Sensitive`.
+/// the request log (`INFO`) prints credentials and webhook signatures as `Sensitive`.
 ///
 /// # Errors
 /// The I/O error that stopped the server, or that refused `listener`.

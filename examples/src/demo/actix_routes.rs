@@ -82,6 +82,10 @@ async fn log_request(
     request: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    // Copying the headers costs more than the event: only when it will be printed.
+    if !tracing::enabled!(tracing::Level::INFO) {
+        return next.call(request).await;
+    }
     let method = request.method().to_string();
     let path = request.path().to_owned();
     let headers: Vec<(String, String)> = request

@@ -10,15 +10,14 @@ use std::time::Duration;
 
 use clerk_examples::demo::{LocalMode, router};
 use clerk_integration_tests::{
-    Answer, TestServer, bind, client, get, leaks, rejection_mismatches, success_mismatches, test_keys,
+    Answer, RouteTokens, TestServer, bind, client, get, leaks, rejection_mismatches, success_mismatches,
+    test_keys,
 };
 use clerk_sdk::testing::{Endpoint, Fault, MockClerkApi};
 use clerk_sdk::{Clerk, ClerkConfig, config::JwksPolicy};
 use serde_json::{Value, json};
 
 const SECRET_KEY: &str = "sk_test_demo_routes";
-const M2M_CATEGORY: &str = "cl_B7d4PD333AAA";
-const HOUR: Duration = Duration::from_secs(3600);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Case {
@@ -56,11 +55,7 @@ struct Fixture {
     /// JWKS mode, JWKS endpoint failing with 503; kept alive with its mock.
     unavailable: TestServer,
     mock: MockClerkApi,
-    member: String,
-    admin: String,
-    machine: String,
-    expired: String,
-    wrong_azp: String,
+    tokens: RouteTokens,
 }
 
 impl Fixture {
@@ -87,25 +82,8 @@ impl Fixture {
             .expect("a JWKS-mode config");
         let unavailable = TestServer::spawn(router(Clerk::new(config))).await;
 
-        let session = |user: &str, role: &str| {
-            keys.session(user)
-                .authorized_party(&azp)
-                .org_v1("org_1", "acme", role, &["org:reports:read"])
-                .lifetime(HOUR)
-        };
-        let sign = |b: clerk_sdk::testing::SessionTokenBuilder| b.sign().expect("sign");
         Fixture {
-            member: sign(session("user_member", "org:member")),
-            admin: sign(session("user_admin", "org:admin")),
-            machine: sign(
-                keys.session("mch_reporter")
-                    .header("cat", M2M_CATEGORY)
-                    .without_claim("sid")
-                    .without_claim("sts")
-                    .lifetime(HOUR),
-            ),
-            expired: sign(session("user_member", "org:member").expired()),
-            wrong_azp: sign(session("user_member", "org:member").authorized_party("https://evil.example")),
+            tokens: RouteTokens::sign(&azp),
             local,
             unavailable,
             mock,
@@ -118,24 +96,14 @@ impl Fixture {
         match case {
             Case::NoToken => (&self.local, None),
             Case::Malformed => (&self.local, Some("Bearer not-a-jwt".to_owned())),
-            Case::Expired => (&self.local, bearer(&self.expired)),
-            Case::WrongAzp => (&self.local, bearer(&self.wrong_azp)),
-            Case::Member => (&self.local, bearer(&self.member)),
-            Case::Admin => (&self.local, bearer(&self.admin)),
-            Case::M2m => (&self.local, bearer(&self.machine)),
+            Case::Expired => (&self.local, bearer(&self.tokens.expired)),
+            Case::WrongAzp => (&self.local, bearer(&self.tokens.wrong_azp)),
+            Case::Member => (&self.local, bearer(&self.tokens.member)),
+            Case::Admin => (&self.local, bearer(&self.tokens.admin)),
+            Case::M2m => (&self.local, bearer(&self.tokens.machine)),
             // A valid member token that cannot be checked: the keys cannot be fetched.
-            Case::KeysUnavailable => (&self.unavailable, bearer(&self.member)),
+            Case::KeysUnavailable => (&self.unavailable, bearer(&self.tokens.member)),
         }
-    }
-
-    fn tokens(&self) -> [&str; 5] {
-        [
-            &self.member,
-            &self.admin,
-            &self.machine,
-            &self.expired,
-            &self.wrong_azp,
-        ]
     }
 }
 
@@ -196,7 +164,7 @@ async fn check_route(path: &str) {
             Want::Ok(body) => success_mismatches(&answer, &body),
             Want::Rejected(status, reason) => rejection_mismatches(&answer, status, reason),
         };
-        problems.extend(leaks(&answer, &fixture.tokens()));
+        problems.extend(leaks(&answer, &fixture.tokens.all()));
         failures.extend(problems.into_iter().map(|p| format!("GET {path} {case:?}: {p}")));
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
@@ -235,7 +203,7 @@ async fn unavailable_keys_fail_closed_with_503() {
     let client = client();
     let mut failures = Vec::new();
     for path in ["/me", "/admin", "/either"] {
-        for token in [&fixture.member, &fixture.admin] {
+        for token in [&fixture.tokens.member, &fixture.tokens.admin] {
             let answer = get(
                 &client,
                 &fixture.unavailable.url(path),
@@ -291,7 +259,7 @@ async fn m2m_token_when_keys_are_unavailable() {
         let answer = get(
             &client,
             &fixture.unavailable.url(path),
-            Some(&format!("Bearer {}", fixture.machine)),
+            Some(&format!("Bearer {}", fixture.tokens.machine)),
         )
         .await;
         for p in rejection_mismatches(&answer, 503, "jwk-remote-failed-to-load") {

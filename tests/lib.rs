@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use clerk_examples::demo::{DemoCommand, Framework};
 use clerk_sdk::Clerk;
-use clerk_sdk::testing::TestKeys;
+use clerk_sdk::testing::{SessionTokenBuilder, TestKeys};
 use clerk_sdk::webhook::Webhook;
 use http::HeaderMap;
 use serde_json::Value;
@@ -28,6 +28,67 @@ use tokio::task::JoinHandle;
 pub fn test_keys() -> &'static TestKeys {
     static KEYS: OnceLock<TestKeys> = OnceLock::new();
     KEYS.get_or_init(|| TestKeys::generate().expect("generate the test key pair"))
+}
+
+/// The header category of Clerk's JWT-format m2m tokens.
+pub const M2M_CATEGORY: &str = "cl_B7d4PD333AAA";
+
+/// The tokens the route tests send, signed with [`test_keys`] for the authorized party `azp`
+/// and valid for an hour: members of `org_1` (`acme`), an m2m caller, and two that must fail.
+#[derive(Debug, Clone)]
+pub struct RouteTokens {
+    /// `user_member`, role `org:member`.
+    pub member: String,
+    /// `user_admin`, role `org:admin`.
+    pub admin: String,
+    /// The m2m caller `mch_reporter`.
+    pub machine: String,
+    /// The member, expired.
+    pub expired: String,
+    /// The member, issued to `https://evil.example`.
+    pub wrong_azp: String,
+}
+
+impl RouteTokens {
+    /// Signs the tokens for `azp`.
+    ///
+    /// # Panics
+    /// If a token cannot be signed.
+    pub fn sign(azp: &str) -> Self {
+        let keys = test_keys();
+        let hour = Duration::from_secs(3600);
+        let session = |user: &str, role: &str| {
+            keys.session(user)
+                .authorized_party(azp)
+                .org_v1("org_1", "acme", role, &["org:reports:read"])
+                .lifetime(hour)
+        };
+        let sign = |b: SessionTokenBuilder| b.sign().expect("sign");
+        RouteTokens {
+            member: sign(session("user_member", "org:member")),
+            admin: sign(session("user_admin", "org:admin")),
+            machine: sign(
+                keys.session("mch_reporter")
+                    .header("cat", M2M_CATEGORY)
+                    .without_claim("sid")
+                    .without_claim("sts")
+                    .lifetime(hour),
+            ),
+            expired: sign(session("user_member", "org:member").expired()),
+            wrong_azp: sign(session("user_member", "org:member").authorized_party("https://evil.example")),
+        }
+    }
+
+    /// Every token, for [`leaks`].
+    pub fn all(&self) -> [&str; 5] {
+        [
+            &self.member,
+            &self.admin,
+            &self.machine,
+            &self.expired,
+            &self.wrong_azp,
+        ]
+    }
 }
 
 /// A listener on `127.0.0.1:0` and its address.
@@ -172,6 +233,17 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// An answer with `status`, `headers` and the body `text`, read as JSON when it is JSON.
+    pub fn new(status: u16, headers: HeaderMap, text: String) -> Self {
+        let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Answer {
+            status,
+            headers,
+            text,
+            json,
+        }
+    }
+
     /// A header as text, if present.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -237,13 +309,7 @@ async fn answer(request: reqwest::RequestBuilder, url: &str) -> Answer {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let text = response.text().await.expect("read the body");
-    let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-    Answer {
-        status,
-        headers,
-        text,
-        json,
-    }
+    Answer::new(status, headers, text)
 }
 
 /// `GET url` with an optional `Authorization` value.

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::api::BackendApi;
 use crate::auth::{Authenticator, RequestHeaders, RequestState, SessionClaims};
 use crate::config::{ClerkConfig, ConfigError};
 use crate::token::{AcceptsToken, SessionVerifyError};
@@ -38,6 +39,9 @@ struct ClerkInner {
     authenticator: Authenticator,
     /// Requests authenticated through this handle (for tests and metrics).
     authentications: AtomicU64,
+    /// The Backend API client, over the same HTTP client as key fetches and machine-token
+    /// verification.
+    api: BackendApi,
 }
 
 impl Clerk {
@@ -46,6 +50,7 @@ impl Clerk {
         Clerk {
             inner: Arc::new(ClerkInner {
                 authenticator: Authenticator::new(&config),
+                api: BackendApi::new(&config),
                 config,
                 authentications: AtomicU64::new(0),
             }),
@@ -58,6 +63,13 @@ impl Clerk {
     /// The [`ConfigError`] of the first invalid setting.
     pub fn from_env() -> Result<Self, ConfigError> {
         ClerkConfig::from_env().map(Clerk::new)
+    }
+
+    /// The Backend API client of this handle's config, sharing its HTTP connection pool.
+    /// Calls need the secret key; without one each fails with
+    /// [`Refusal::MissingSecretKey`](crate::api::Refusal::MissingSecretKey).
+    pub fn api(&self) -> &BackendApi {
+        &self.inner.api
     }
 
     /// The config this handle was built from.

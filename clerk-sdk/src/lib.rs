@@ -11,6 +11,9 @@
 //! [`AcceptsToken`] (which credentials a route admits) and the error types. Everything else
 //! lives in a named module:
 //!
+//! - [`api`]: the Backend API client ([`api::BackendApi`], from [`Clerk::api`]): users,
+//!   organizations, memberships, invitations and sessions, one error type and one policy for
+//!   timeouts, retries and rate limiting;
 //! - [`auth`]: the parts of an outcome (why a request is signed out, its [`auth::ReasonClass`],
 //!   route requirements and denials, reverification);
 //! - [`config`]: the builder, defaults, environment variable names and the JWKS cache policy;
@@ -37,8 +40,9 @@
 //!   (`token::session`) and machine tokens (`machine`) with keys from one `key_source` (the PEM
 //!   key, or `jwks`, the per-instance key cache), and reads claims (`claims`,
 //!   `authorization`).
-//! - `transport` is the one HTTP client that talks to Clerk's Backend API (JWKS and machine
-//!   verification share its connection pool); `config` validates every setting once and builds
+//! - `transport` is the one HTTP client that talks to Clerk's Backend API (JWKS, machine
+//!   verification and the `api` client share its connection pool); `api` builds each typed
+//!   call from one table of operations and sends it under its policy; `config` validates every setting once and builds
 //!   it.
 //! - The parsers at the bottom (`token::jwt`, `token::payload`, `jwt_key`, `publishable_key`,
 //!   `claims`) import nothing above them; `webhook` stands beside verification and reads only

@@ -135,6 +135,17 @@ impl Transport {
         format!("{}/{}", self.api_url, path.trim_start_matches('/'))
     }
 
+    /// The pooled HTTP client itself.
+    #[cfg(feature = "testing")]
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// `{api_url}/{api_version}`, the base of every versioned Backend API path.
+    pub(crate) fn versioned_base(&self) -> String {
+        format!("{}/{}", self.api_url, self.api_version)
+    }
+
     /// Sends one request with Clerk's headers and reads at most [`MAX_BODY`] bytes.
     pub(crate) async fn send(
         &self,
@@ -143,6 +154,21 @@ impl Transport {
         bearer: Option<&SecretKey>,
         json_body: Option<Vec<u8>>,
         timeout: Duration,
+    ) -> Result<Response, TransportError> {
+        self.send_limited(method, url, bearer, json_body, timeout, MAX_BODY)
+            .await
+    }
+
+    /// [`Transport::send`] reading at most `max_body` bytes (Backend API list pages are larger
+    /// than a JWKS).
+    pub(crate) async fn send_limited(
+        &self,
+        method: Method,
+        url: &str,
+        bearer: Option<&SecretKey>,
+        json_body: Option<Vec<u8>>,
+        timeout: Duration,
+        max_body: usize,
     ) -> Result<Response, TransportError> {
         let mut request = self
             .http
@@ -164,7 +190,7 @@ impl Transport {
         let headers = std::mem::take(response.headers_mut());
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(classify)? {
-            if body.len() + chunk.len() > MAX_BODY {
+            if body.len() + chunk.len() > max_body {
                 return Err(TransportError::Broken);
             }
             body.extend_from_slice(&chunk);

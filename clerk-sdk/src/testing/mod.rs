@@ -30,6 +30,11 @@
 //! and OAuth tokens signed with the same key (Clerk signs them with the instance's keys), and
 //! [`MockClerkApi`] answers for opaque ones (`mt_…`, `oat_…`, `ak_…`).
 //!
+//! [`MockClerkApi`] is also a local Clerk for code that calls the Backend API: seed users,
+//! organizations, memberships, invitations and sessions ([`UserSeed`], [`OrganizationSeed`],
+//! ...), point the code at [`MockClerkApi::url`], then assert on its
+//! [`recorded_requests`](MockClerkApi::recorded_requests) and on what it changed.
+//!
 //! With the `redis` feature too, `RedisServer` starts a throwaway `redis-server` on loopback,
 //! for testing a `webhook::RedisReplayStore` against the real thing.
 //!
@@ -46,7 +51,10 @@ mod mock_api;
 #[cfg(feature = "redis")]
 mod redis_server;
 
-pub use mock_api::{Endpoint, Fault, MachineTokenSpec, MockClerkApi};
+pub use mock_api::{
+    Endpoint, Fault, InvitationSeed, MachineTokenSpec, MembershipSeed, MockClerkApi,
+    OrganizationInvitationSeed, OrganizationSeed, RecordedRequest, SeedError, SessionSeed, UserSeed,
+};
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(all(feature = "testing", feature = "redis"))))]
 pub use redis_server::{RedisServer, RedisServerError};

@@ -161,13 +161,7 @@ impl Mode {
     /// [`DemoError::Random`] when local mode cannot make its tokens or its secret.
     pub fn from_env(addr: SocketAddr) -> Result<Mode, DemoError> {
         if clerk_env_present(|name| std::env::var(name).ok()) {
-            let clerk = Clerk::from_env()?;
-            let webhook = match Webhook::from_env() {
-                Ok(webhook) => Some(with_replay_store(webhook)),
-                Err(WebhookError::MissingSecret) => None,
-                Err(e) => return Err(DemoError::Webhook(e)),
-            };
-            Ok(Mode::Configured { clerk, webhook })
+            Mode::configured_from_env()
         } else {
             let keys = TestKeys::generate()?;
             let secret = match std::env::var(env::WEBHOOK_SIGNING_SECRET) {
@@ -177,6 +171,25 @@ impl Mode {
             let local = LocalMode::with_webhook_secret(&keys, addr, secret.as_deref())?;
             Ok(Mode::Local(Box::new(local)))
         }
+    }
+
+    /// [`Mode::Configured`] from [`Clerk::from_env`] and [`Webhook::from_env`] (with a replay
+    /// store; none when `CLERK_WEBHOOK_SIGNING_SECRET` is unset), never local mode: for hosts
+    /// where a key pair generated at start-up cannot work, such as AWS Lambda, whose every
+    /// instance would generate its own.
+    ///
+    /// # Errors
+    /// [`DemoError::Config`] when the Clerk settings are refused, including when the
+    /// environment holds no key; [`DemoError::Webhook`] when `CLERK_WEBHOOK_SIGNING_SECRET` is
+    /// malformed.
+    pub fn configured_from_env() -> Result<Mode, DemoError> {
+        let clerk = Clerk::from_env()?;
+        let webhook = match Webhook::from_env() {
+            Ok(webhook) => Some(with_replay_store(webhook)),
+            Err(WebhookError::MissingSecret) => None,
+            Err(e) => return Err(DemoError::Webhook(e)),
+        };
+        Ok(Mode::Configured { clerk, webhook })
     }
 
     /// What the demo prints at start-up for a server on `base_url`.

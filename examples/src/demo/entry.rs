@@ -1,10 +1,7 @@
 //! The `main` of `cargo run --example demo` and `cargo run --example demo-actix`: logging,
 //! the command line, and Ctrl-C, around [`super::run`].
 
-use std::io::IsTerminal as _;
 use std::process::ExitCode;
-
-use tracing_subscriber::EnvFilter;
 
 use super::{Cli, Framework};
 
@@ -12,12 +9,7 @@ use super::{Cli, Framework};
 /// `info,clerk_sdk=debug`), the banner and its curl commands to stdout. Exit status 2 for a
 /// usage error, 1 when the demo cannot start or its server fails.
 pub async fn main(framework: Framework) -> ExitCode {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,clerk_sdk=debug"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+    super::init_logging(true);
 
     let port_env = match std::env::var("PORT") {
         Ok(port) => Some(port),

@@ -6,7 +6,8 @@
 //! end-to-end tests (`tests/demo_*.rs`) run the same code: [`app`] builds the service,
 //! [`serve`] runs it on a listener until a shutdown future resolves, [`LocalMode`] holds the
 //! generated key pair and the curl commands printed in local development mode, and [`Cli`]
-//! reads the command line.
+//! reads the command line. The Lambda example (`examples/lambda/main.rs`) serves the same
+//! router, from [`Mode::configured_from_env`] and [`app_from_env`].
 //!
 //! One file per job: `routes` (the axum router and its handlers), `actix_routes` (the same
 //! routes on actix-web), `answers` (what the routes answer, shared by both), `local` (local
@@ -53,10 +54,12 @@ pub use routes::{
 
 use std::fmt;
 use std::future::Future;
-use std::io::Write;
+use std::io::{IsTerminal as _, Write};
 use std::net::{Ipv4Addr, SocketAddr};
 
+use clerk_sdk::webhook::Webhook;
 use tokio::net::TcpListener;
+use tracing_subscriber::EnvFilter;
 
 /// The whole demo on `framework`: listens on `127.0.0.1:<port>`, picks the [`Mode`] from the
 /// environment, the webhook route's replay store too ([`ReplayChoice::from_env`]: Redis with
@@ -78,13 +81,7 @@ pub async fn run(
         .map_err(|e| DemoError::Listen(addr, e))?;
     let addr = listener.local_addr()?;
     let mode = Mode::from_env(addr)?;
-    let (webhook, replay) = match mode.webhook() {
-        Some(webhook) => {
-            let replay = ReplayChoice::from_env().await?;
-            (Some(replay.apply(webhook.clone())), Some(replay))
-        }
-        None => (None, None),
-    };
+    let (webhook, replay) = webhook_from_env(&mode).await?;
     // The banner is a convenience: a closed stdout must not stop the server.
     let _ = out.write_all(mode.banner(&format!("http://{addr}")).as_bytes());
     if let Some(replay) = &replay {
@@ -105,6 +102,45 @@ pub async fn run(
     }
     tracing::info!("demo stopped");
     Ok(())
+}
+
+/// The demo's router ([`app`]) for `mode`, its webhook route (if any) refusing replays with
+/// the store [`ReplayChoice::from_env`] picks (Redis with `REDIS_URL`), and that choice
+/// (`None` without a webhook route).
+///
+/// # Errors
+/// The [`ReplayChoice::from_env`] errors.
+pub async fn app_from_env(mode: &Mode) -> Result<(axum::Router, Option<ReplayChoice>), DemoError> {
+    let (webhook, replay) = webhook_from_env(mode).await?;
+    Ok((app(mode.clerk().clone(), webhook), replay))
+}
+
+/// `mode`'s webhook verifier (if any) with the replay store [`ReplayChoice::from_env`] picks,
+/// and that choice (`None` without a webhook route): what either framework's routes take.
+async fn webhook_from_env(mode: &Mode) -> Result<(Option<Webhook>, Option<ReplayChoice>), DemoError> {
+    Ok(match mode.webhook() {
+        Some(webhook) => {
+            let replay = ReplayChoice::from_env().await?;
+            (Some(replay.apply(webhook.clone())), Some(replay))
+        }
+        None => (None, None),
+    })
+}
+
+/// Sends the binary's log to stderr, filtered by `RUST_LOG` (default `info,clerk_sdk=debug`).
+/// With `timestamps`, each line starts with the time and is coloured when stderr is a terminal;
+/// without, lines carry neither, for a log service that timestamps them itself (AWS Lambda's
+/// CloudWatch Logs).
+pub fn init_logging(timestamps: bool) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,clerk_sdk=debug"));
+    let log = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if timestamps {
+        log.with_ansi(std::io::stderr().is_terminal()).init();
+    } else {
+        log.with_ansi(false).without_time().init();
+    }
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves, then lets in-flight requests finish

@@ -1,11 +1,11 @@
 //! The curl commands `cargo run --example demo` prints in local mode (the signed webhook
-//! included): each one, sent as the equivalent reqwest request to the
-//! demo running in-process, gives the answer the README's walk-through table documents, and the
-//! README shows the real printed output.
+//! included): each one, sent as the equivalent reqwest request to the demo running
+//! in-process, on axum and on actix-web (`demo-actix` prints the same banner), gives the answer
+//! the README's walk-through table documents, and the README shows the real printed output.
 
 use std::net::SocketAddr;
 
-use clerk_examples::demo::{DemoCommand, LocalMode, WEBHOOK_MESSAGE_ID, WEBHOOK_PATH, app};
+use clerk_examples::demo::{DemoCommand, Framework, LocalMode, WEBHOOK_MESSAGE_ID, WEBHOOK_PATH};
 use clerk_integration_tests::{
     Answer, TestServer, bind, client, leaks, rejection_mismatches, send_command, success_mismatches,
     test_keys, webhook_rejection_mismatches,
@@ -136,13 +136,18 @@ fn row_mismatches(row: &Row, command: &DemoCommand, answer: &Answer) -> Vec<Stri
     out
 }
 
-/// A running demo in local mode, as `cargo run --example demo` starts it (on a free port),
-/// webhook route and local Clerk included.
-async fn start_demo() -> (LocalMode, TestServer) {
+/// A running demo in local mode, as `cargo run --example demo` (or `demo-actix`) starts it
+/// on `framework` (on a free port), webhook route and local Clerk included.
+async fn start_demo(framework: Framework) -> (LocalMode, TestServer) {
     let (listener, addr) = bind().await;
     let mode = LocalMode::new(test_keys(), addr).expect("local mode");
     let mode = mode.start_local_clerk().await.expect("the local Clerk starts");
-    let server = TestServer::start(listener, app(mode.clerk().clone(), Some(mode.webhook().clone())));
+    let server = TestServer::start_demo(
+        framework,
+        listener,
+        mode.clerk().clone(),
+        Some(mode.webhook().clone()),
+    );
     (mode, server)
 }
 
@@ -156,7 +161,13 @@ fn webhook_command(mode: &LocalMode) -> &DemoCommand {
 
 #[tokio::test]
 async fn printed_commands_answer_as_the_readme_says() {
-    let (mode, server) = start_demo().await;
+    for framework in Framework::ALL {
+        printed_commands_answer_as_the_readme_says_on(framework).await;
+    }
+}
+
+async fn printed_commands_answer_as_the_readme_says_on(framework: Framework) {
+    let (mode, server) = start_demo(framework).await;
     assert_eq!(mode.base_url(), server.base_url());
     let banner = mode.banner();
     let rows = readme_rows();
@@ -170,7 +181,7 @@ async fn printed_commands_answer_as_the_readme_says() {
     let mut failures = Vec::new();
     for (i, (command, row)) in mode.commands().iter().zip(&rows).enumerate() {
         let curl = command.curl(mode.base_url());
-        let label = format!("command {} ({curl})", i + 1);
+        let label = format!("{}: command {} ({curl})", framework.name(), i + 1);
         // What the user pastes: the printed curl line, with the exported token.
         if !banner.contains(&format!("\n{curl}\n")) {
             failures.push(format!("{label}: not printed"));
@@ -204,7 +215,11 @@ async fn printed_commands_answer_as_the_readme_says() {
     // The banner says the webhook command is accepted once: pasted again, it is a replay.
     let again = send_command(&client, mode.base_url(), webhook_command(&mode)).await;
     let problems = webhook_rejection_mismatches(&again, 401, "webhook-replayed");
-    assert!(problems.is_empty(), "the webhook sent again: {problems:?}");
+    assert!(
+        problems.is_empty(),
+        "{}: the webhook sent again: {problems:?}",
+        framework.name()
+    );
     assert!(
         banner.contains("sent again, it answers 401 webhook-replayed"),
         "{banner}"
@@ -213,7 +228,7 @@ async fn printed_commands_answer_as_the_readme_says() {
 
 #[tokio::test]
 async fn printed_webhook_command_is_signed_and_fresh() {
-    let (mode, _server) = start_demo().await;
+    let (mode, _server) = start_demo(Framework::Axum).await;
     let command = webhook_command(&mode);
     assert_eq!(command.method, Method::POST);
     assert_eq!(
@@ -272,7 +287,7 @@ async fn printed_webhook_command_is_signed_and_fresh() {
 
 #[tokio::test]
 async fn local_mode_covers_the_issues_callers() {
-    let (mode, _server) = start_demo().await;
+    let (mode, _server) = start_demo(Framework::Axum).await;
     let vars: Vec<&str> = mode.tokens().iter().map(|t| t.var).collect();
     assert_eq!(vars, ["MEMBER", "ADMIN", "MACHINE", "EXPIRED", "WRONG_AZP"]);
     let banner = mode.banner();

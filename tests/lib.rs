@@ -12,8 +12,10 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use clerk_examples::demo::DemoCommand;
+use clerk_examples::demo::{DemoCommand, Framework};
+use clerk_sdk::Clerk;
 use clerk_sdk::testing::{SessionTokenBuilder, TestKeys};
+use clerk_sdk::webhook::Webhook;
 use http::HeaderMap;
 use serde_json::Value;
 use tokio::net::TcpListener;
@@ -115,7 +117,10 @@ pub async fn bind() -> (TcpListener, SocketAddr) {
     (listener, addr)
 }
 
-/// A server running `clerk_examples::demo::serve` in the background. Dropping it stops the
+/// The future a [`TestServer`] resolves to stop its server.
+type ShutdownSignal = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+
+/// A server running `clerk_examples::demo::serve` (or `serve_actix`) in the background. Dropping it stops the
 /// server.
 #[derive(Debug)]
 pub struct TestServer {
@@ -128,8 +133,44 @@ impl TestServer {
     /// Serves `app` on `listener` (from [`bind`]) until [`TestServer::shut_down`] or drop.
     pub fn start(listener: TcpListener, app: axum::Router) -> Self {
         let addr = listener.local_addr().expect("local address");
+        Self::serving(addr, |shutdown| {
+            tokio::spawn(clerk_examples::demo::serve(listener, app, shutdown))
+        })
+    }
+
+    /// Serves the demo with `clerk` and `webhook` on `framework`, as `cargo run --example
+    /// demo` (axum) or `demo-actix` serves it, on `listener` until [`TestServer::shut_down`]
+    /// or drop.
+    ///
+    /// # Panics
+    /// If the listener cannot be handed to actix-web.
+    pub fn start_demo(
+        framework: Framework,
+        listener: TcpListener,
+        clerk: Clerk,
+        webhook: Option<Webhook>,
+    ) -> Self {
+        match framework {
+            Framework::Axum => Self::start(listener, clerk_examples::demo::app(clerk, webhook)),
+            Framework::Actix => {
+                let addr = listener.local_addr().expect("local address");
+                let listener = listener.into_std().expect("a std listener");
+                Self::serving(addr, |shutdown| {
+                    tokio::spawn(clerk_examples::demo::serve_actix(
+                        listener, clerk, webhook, shutdown,
+                    ))
+                })
+            }
+        }
+    }
+
+    /// The server `spawn` starts on `addr`, given the future that resolves on shut-down.
+    fn serving(
+        addr: SocketAddr,
+        spawn: impl FnOnce(ShutdownSignal) -> JoinHandle<std::io::Result<()>>,
+    ) -> Self {
         let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(clerk_examples::demo::serve(listener, app, async {
+        let task = spawn(Box::pin(async {
             let _ = rx.await;
         }));
         TestServer {

@@ -100,7 +100,8 @@ fn check_fn(function: &ItemFn, errors: &mut Errors) {
     if sig.asyncness.is_none() {
         errors.push(syn::Error::new_spanned(
             sig.fn_token,
-            "`#[clerk_protected]` protects axum handlers, which are `async fn`s: write `async fn`",
+            "`#[clerk_protected]` protects axum and actix-web handlers, which are `async fn`s: \
+             write `async fn`",
         ));
     }
     if let Some(FnArg::Receiver(receiver)) = sig.inputs.first() {
@@ -119,13 +120,13 @@ enum Extractor {
     Machine,
 }
 
-/// `ClerkSession` or `ClerkMachine` (possibly in an `Option`) extracted while `accepts` admits
+/// `ClerkSession` or `ClerkMachine` (possibly in an `Option` or `Maybe`) extracted while `accepts` admits
 /// no caller it could succeed for: the handler would compile and then refuse every request (or
 /// see only `None`). Each such argument is an error on its type.
 fn check_extractors(sig: &Signature, accepts: &Accepts, errors: &mut Errors) {
     for input in &sig.inputs {
         let FnArg::Typed(argument) = input else { continue };
-        let Some((extractor, optional)) = extractor(&argument.ty) else {
+        let Some((extractor, wrapper)) = extractor(&argument.ty) else {
             continue;
         };
         let admitted = match extractor {
@@ -135,23 +136,29 @@ fn check_extractors(sig: &Signature, accepts: &Accepts, errors: &mut Errors) {
         if !admitted {
             errors.push(syn::Error::new_spanned(
                 &argument.ty,
-                extractor_message(extractor, optional, accepts),
+                extractor_message(extractor, wrapper, accepts),
             ));
         }
     }
 }
 
-/// Which extractor `ty` is, and whether it is in an `Option`.
+/// Which extractor `ty` is, and the optional form it is in, if any: `Option` (axum's) or
+/// `Maybe` (actix-web's, `clerk_sdk::actix::Maybe`: actix's own `Option<T>` would hide an
+/// outage).
 ///
 /// A proc macro sees tokens, not types, so this goes by the last path segment: `ClerkMachine`,
-/// `clerk_sdk::axum::ClerkMachine`, `Option<ClerkMachine>` and
-/// `::core::option::Option<ClerkMachine>` are all recognised, but a type alias of them (or a
+/// `clerk_sdk::axum::ClerkMachine`, `clerk_sdk::actix::ClerkMachine`, `Option<ClerkMachine>`,
+/// `Maybe<ClerkMachine>` and `::core::option::Option<ClerkMachine>` are all recognised, but a
+/// type alias of them (or a
 /// re-export under another name) is not, and that handler is not checked. An unrelated type
 /// that happens to be named `ClerkSession` or `ClerkMachine` would be checked as if it were
 /// clerk-sdk's; naming a type after the SDK's extractors is unlikely enough to accept that.
-fn extractor(ty: &Type) -> Option<(Extractor, bool)> {
+fn extractor(ty: &Type) -> Option<(Extractor, Option<&'static str>)> {
     let segment = last_segment(ty)?;
-    if segment.ident == "Option" {
+    let wrapper = ["Option", "Maybe"]
+        .into_iter()
+        .find(|wrapper| segment.ident == wrapper);
+    if let Some(wrapper) = wrapper {
         let PathArguments::AngleBracketed(arguments) = &segment.arguments else {
             return None;
         };
@@ -160,9 +167,9 @@ fn extractor(ty: &Type) -> Option<(Extractor, bool)> {
             return None;
         };
         let inner = last_segment(inner)?;
-        return plain_extractor(inner).map(|extractor| (extractor, true));
+        return plain_extractor(inner).map(|extractor| (extractor, Some(wrapper)));
     }
-    plain_extractor(segment).map(|extractor| (extractor, false))
+    plain_extractor(segment).map(|extractor| (extractor, None))
 }
 
 fn plain_extractor(segment: &syn::PathSegment) -> Option<Extractor> {
@@ -191,8 +198,8 @@ fn last_segment(ty: &Type) -> Option<&syn::PathSegment> {
 
 /// What is wrong with extracting `extractor` under `accepts`, and the two ways out: an
 /// `accepts` that admits its callers (written out, built from the current one), or the other
-/// extractor (or, for the `Option` form, dropping the argument).
-fn extractor_message(extractor: Extractor, optional: bool, accepts: &Accepts) -> String {
+/// extractor (or, for the `Option` and `Maybe` forms, dropping the argument).
+fn extractor_message(extractor: Extractor, wrapper: Option<&str>, accepts: &Accepts) -> String {
     let session = SESSION_TOKEN.0;
     let machines: Vec<&str> = TOKEN_TYPES
         .iter()
@@ -229,9 +236,9 @@ fn extractor_message(extractor: Extractor, optional: bool, accepts: &Accepts) ->
             quoted(machines.iter().copied(), '"')
         ),
     };
-    if optional {
+    if let Some(wrapper) = wrapper {
         format!(
-            "`Option<{name}>` is always `None` here: {why}, so no {caller} caller reaches this \
+            "`{wrapper}<{name}>` is always `None` here: {why}, so no {caller} caller reaches this \
              handler; {admit}, e.g. `{suggested}`, or remove the argument"
         )
     } else {
@@ -243,7 +250,7 @@ fn extractor_message(extractor: Extractor, optional: bool, accepts: &Accepts) ->
 }
 
 fn not_a_fn(item: &Item) -> syn::Error {
-    let message = "`#[clerk_protected]` applies to axum handler functions (`async fn`) only";
+    let message = "`#[clerk_protected]` applies to axum and actix-web handler functions (`async fn`) only";
     let span = match item {
         Item::Struct(s) => s.struct_token.span,
         Item::Enum(e) => e.enum_token.span,
@@ -561,6 +568,23 @@ async fn f(_: ::clerk_sdk::__private::Guard<__clerk_policy_f>) {}
                 "s: Option<ClerkSession>",
                 &[some_session],
             ),
+            // actix-web's optional form.
+            (
+                "",
+                "m: Maybe<ClerkMachine>",
+                &["`Maybe<ClerkMachine>` is always `None` here"],
+            ),
+            (
+                "",
+                "m: clerk_sdk::actix::Maybe<clerk_sdk::actix::ClerkMachine>",
+                &["`Maybe<ClerkMachine>` is always `None` here"],
+            ),
+            (
+                r#"accepts = "m2m_token""#,
+                "s: Maybe<ClerkSession>",
+                &["`Maybe<ClerkSession>` is always `None` here"],
+            ),
+            (r#"accepts = "m2m_token""#, "m: Maybe<ClerkMachine>", &[]),
             // Each argument is judged: two wrong extractors, two errors.
             (
                 "",
@@ -581,6 +605,7 @@ async fn f(_: ::clerk_sdk::__private::Guard<__clerk_policy_f>) {}
             ("", "a: ClerkAuth", &[]),
             ("", "m: Vec<ClerkMachine>", &[]),
             ("", "m: Option<Option<ClerkMachine>>", &[]),
+            ("", "m: Maybe<Maybe<ClerkMachine>>", &[]),
             ("", "m: Option<ClerkMachine, X>", &[]),
             ("", "m: ClerkMachine<T>", &[]),
             ("", "m: <T as Trait>::ClerkMachine", &[]),

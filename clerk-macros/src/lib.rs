@@ -7,7 +7,10 @@
 //! The crate parses, validates and expands, nothing more: `args.rs` parses the arguments into
 //! `(key, value)` pairs and validates them (all errors reported together, each on its own
 //! token), `expand.rs` writes a hidden policy struct and one leading guard argument. Every
-//! behaviour lives in clerk-sdk (`axum/guard.rs`) and is tested there as plain Rust.
+//! behaviour lives in clerk-sdk (`protected.rs`, with `axum/guard.rs` and
+//! `actix/protected.rs` making the guard each framework's extractor) and is tested there as
+//! plain Rust. The expansion does not depend on the framework: the same handler attribute
+//! protects an axum handler and an actix-web handler.
 //! `tables.rs` holds the names clerk-sdk also parses (token types, reverification presets and
 //! levels, billing scopes); this crate cannot depend on clerk-sdk, so `tests/tables.rs` pins
 //! each entry to clerk-sdk's parsers instead.
@@ -36,10 +39,12 @@ mod tables;
 
 use proc_macro::TokenStream;
 
-/// Protects an axum handler: only callers that meet the arguments reach its body; the others
-/// get clerk-sdk's 401 / 403 / 503 rejections.
+/// Protects an axum or actix-web handler: only callers that meet the arguments reach its
+/// body; the others get clerk-sdk's 401 / 403 / 503 rejections.
 ///
-/// Use it through `clerk_sdk::clerk_protected` (feature `macros`).
+/// Use it through `clerk_sdk::clerk_protected` (feature `macros`, with `axum` or `actix` for
+/// the framework; both may be on). The arguments, the checks and the answers are the same on
+/// both frameworks.
 ///
 /// ```
 /// use axum::{Router, extract::FromRef, routing::{delete, get}};
@@ -68,6 +73,39 @@ use proc_macro::TokenStream;
 ///         .route("/me", get(me))
 ///         .route("/org", delete(delete_org))
 ///         .with_state(App { clerk })
+/// }
+/// # let _ = app;
+/// ```
+///
+/// On actix-web, the guard takes the `Clerk` registered with `App::app_data` (as
+/// `web::Data<Clerk>`, or a plain `Clerk`), as clerk-sdk's actix extractors do; a route
+/// without one answers 500 and logs how to register it:
+///
+/// ```
+/// use actix_web::{App, web};
+/// use clerk_sdk::actix::{ClerkMachine, ClerkMiddleware, ClerkSession, Maybe};
+/// use clerk_sdk::{Clerk, clerk_protected};
+///
+/// /// Any signed-in session.
+/// #[clerk_protected]
+/// async fn me(ClerkSession(session): ClerkSession) -> String {
+///     session.user_id().to_owned()
+/// }
+///
+/// /// Org admins, or any m2m caller (`Maybe` is actix's optional form: it still answers
+/// /// 503 in an outage).
+/// #[clerk_protected(role = "org:admin", accepts = ["session_token", "m2m_token"])]
+/// async fn reports(Maybe(machine): Maybe<ClerkMachine>) -> &'static str {
+///     if machine.is_some() { "reports for a machine" } else { "reports for an admin" }
+/// }
+///
+/// fn app(clerk: Clerk) {
+///     let _app = App::new()
+///         .app_data(web::Data::new(clerk.clone()))
+///         // Optional: authenticates each request once; the guards then reuse its outcome.
+///         .wrap(ClerkMiddleware::new(clerk))
+///         .route("/me", web::get().to(me))
+///         .route("/reports", web::get().to(reports));
 /// }
 /// # let _ = app;
 /// ```
@@ -101,26 +139,28 @@ use proc_macro::TokenStream;
 /// `org:<feature>:<permission>`, system permissions (`org:sys_*`, never in session tokens), an
 /// unknown token type (with the closest valid one suggested), several token types in one
 /// string (the list form is suggested), an empty `accepts`, an unknown reverification preset,
-/// a non-`async` fn, a `self` receiver, and anything that is not a fn.
+/// a non-`async` fn, a `self` receiver, and anything that is not a fn (on either framework).
 ///
 /// An extractor that `accepts` makes useless is an error on its type: `ClerkMachine` when
 /// `accepts` admits no machine token type (the default admits session tokens only), or
 /// `ClerkSession` when it admits no `session_token`. Either would refuse every request, and
-/// its `Option` form would always be `None`. The macro sees the type as written, not what it
-/// resolves to, so it goes by the last path segment (`ClerkMachine`,
-/// `clerk_sdk::axum::ClerkMachine`, `Option<ClerkMachine>`); a type alias is not checked.
+/// its optional form (`Option` on axum, `Maybe` on actix-web) would always be `None`. The
+/// macro sees the type as written, not what it resolves to, so it goes by the last path
+/// segment (`ClerkMachine`, `clerk_sdk::axum::ClerkMachine`, `clerk_sdk::actix::ClerkMachine`,
+/// `Option<ClerkMachine>`, `Maybe<ClerkMachine>`); a type alias is not checked.
 ///
 /// # What it expands to
 ///
 /// The handler keeps its body, return type, visibility, generics, `where` clause, attributes
 /// and docs. One argument is prepended, `_: clerk_sdk::__private::Guard<__clerk_policy_NAME>`,
-/// an extractor that authenticates the request (or reuses what a `ClerkLayer` stored) and
+/// an extractor that authenticates the request (or reuses what a `ClerkLayer`, or on actix-web
+/// a `ClerkMiddleware`, stored) and
 /// rejects it unless it meets the policy, which is a hidden unit struct next to the handler.
 /// The handler may also take `ClerkSession`, `ClerkMachine` or `ClerkAuth`: they receive the
 /// already-verified outcome, so a request is verified once. Set `CLERK_MACROS_DEBUG=1` while
 /// building to print the expansion.
 ///
-/// The guard takes `Clerk` from the router state (`Clerk: FromRef<S>`), so the router's state
+/// On axum, the guard takes `Clerk` from the router state (`Clerk: FromRef<S>`), so the router's state
 /// must hold one. If it does not, the error at `.route(.., get(handler))` is axum's vague
 /// "the trait `Handler<_, _>` is not implemented"; put `#[axum::debug_handler(state = YourState)]`
 /// *below* `#[clerk_protected]` and the error names the missing `Clerk` on the attribute:

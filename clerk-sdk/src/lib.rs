@@ -33,6 +33,8 @@
 //! - Adapters (`axum`, `actix`) turn a [`RequestState`] into framework answers through
 //!   `policy` ([`auth::Requirement`], [`auth::Denial`]) and one shared `rejection` builder
 //!   (status, headers, body); they contain no verification rule and cannot answer differently.
+//!   `#[clerk_protected]`'s guard is one framework-neutral type (`protected`) that each
+//!   adapter makes its framework's extractor.
 //! - `auth` decides a request: it finds the credential (`token::extract`), detects its type
 //!   (`token`), consults the verified-token cache (`token_cache`), verifies session tokens
 //!   (`token::session`) and machine tokens (`machine`) with keys from one `key_source` (the PEM
@@ -99,6 +101,11 @@ mod jwt_key;
 mod key_source;
 pub mod keys;
 mod machine;
+#[cfg(feature = "macros")]
+// With `macros` but no framework feature no adapter uses the guard yet (the attribute is
+// unusable until one is on).
+#[cfg_attr(not(any(feature = "axum", feature = "actix")), allow(dead_code))]
+mod protected;
 mod rejection;
 pub mod response;
 
@@ -141,6 +148,8 @@ pub use clerk_macros::clerk_protected;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::auth::{Reverification, ReverificationLevel};
-    pub use crate::axum::guard::{Accepts, ClerkState, Guard, Policy};
+    #[cfg(feature = "axum")]
+    pub use crate::axum::guard::ClerkState;
+    pub use crate::protected::{Accepts, Guard, Policy};
     pub use crate::token::TokenType;
 }

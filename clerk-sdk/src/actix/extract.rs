@@ -65,7 +65,7 @@ pub struct ClerkMachine(pub MachineAuth);
 pub struct Maybe<T>(pub Option<T>);
 
 /// The [`Clerk`] registered as `web::Data<Clerk>` or as a plain `app_data(clerk)`.
-fn registered_clerk(request: &HttpRequest) -> Result<Clerk, ClerkRejection> {
+pub(super) fn registered_clerk(request: &HttpRequest) -> Result<Clerk, ClerkRejection> {
     if let Some(clerk) = request.app_data::<web::Data<Clerk>>() {
         return Ok(clerk.get_ref().clone());
     }

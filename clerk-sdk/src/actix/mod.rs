@@ -16,6 +16,11 @@
 //!   `app_data(clerk)`) and authenticate when no middleware ran, storing the outcome for the
 //!   next extractor. A `Clerk` registered nowhere is a 500, logged with how to register it.
 //!
+//! Handler attribute (feature `macros`): `#[clerk_protected]` protects an `async fn` actix
+//! handler with the same arguments, compile-time checks and answers as on axum. The guard it
+//! adds takes the registered [`crate::Clerk`] like the extractors, reuses the middleware's
+//! outcome, and hands its own to the extractors after it, so a request is verified once.
+//!
 //! Webhooks: [`ClerkWebhook`] verifies a Clerk webhook with the [`crate::webhook::Webhook`]
 //! registered as `web::Data<Webhook>`. Serve its route outside the middleware (a webhook
 //! carries a signature, not a Clerk token).
@@ -60,6 +65,8 @@
 mod extract;
 mod guard;
 mod middleware;
+#[cfg(feature = "macros")]
+mod protected;
 mod rejection;
 mod webhook;
 
@@ -91,6 +98,21 @@ fn http_headers(headers: &actix_web::http::header::HeaderMap) -> http::HeaderMap
     map
 }
 
+/// The headers authentication reads, `Authorization` and `Cookie`, as `http` 1 types: every
+/// request the middleware or an extractor authenticates pays for this copy, so it leaves out
+/// the headers a credential cannot be in.
+fn credential_headers(headers: &actix_web::http::header::HeaderMap) -> http::HeaderMap {
+    let mut map = http::HeaderMap::new();
+    for name in [http::header::AUTHORIZATION, http::header::COOKIE] {
+        for value in headers.get_all(name.as_str()) {
+            if let Ok(value) = http::HeaderValue::from_bytes(value.as_bytes()) {
+                map.append(name.clone(), value);
+            }
+        }
+    }
+    map
+}
+
 /// The accepted types a stored outcome was decided under.
 fn stored_accepts(request: &impl HttpMessage) -> Option<AcceptsToken> {
     request.extensions().get::<Verified>().map(|v| v.accepts.clone())
@@ -106,7 +128,7 @@ async fn outcome(clerk: &Clerk, request: &impl HttpMessage, accepts: &AcceptsTok
     if let Some(state) = stored {
         return state;
     }
-    let headers = http_headers(request.headers());
+    let headers = credential_headers(request.headers());
     let state = Arc::new(clerk.authenticate_request_with(&headers, accepts).await);
     request.extensions_mut().insert(Verified {
         accepts: accepts.clone(),

@@ -15,7 +15,7 @@ use super::{DemoError, LocalMode, with_replay_store};
 /// The port the demo listens on when neither `--port` nor `PORT` says otherwise.
 pub const DEFAULT_PORT: u16 = 3000;
 
-/// The text printed by `--help`.
+/// The text printed by `--help` (the axum demo's; [`Framework::usage`] for either).
 pub const USAGE: &str = "\
 demo: an axum API protected by clerk-sdk
 
@@ -39,6 +39,47 @@ several instances verify the same sample). REDIS_URL (redis://host:port) keeps t
 webhooks already received in that Redis, shared by every instance using it, instead of in memory.
 Logging: RUST_LOG (default: info,clerk_sdk=debug).
 ";
+
+/// Which web framework serves the demo: the same routes, answers and banner on both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framework {
+    /// axum (`cargo run --example demo`).
+    Axum,
+    /// actix-web (`cargo run --example demo-actix`).
+    Actix,
+}
+
+impl Framework {
+    /// Both, for tests that check the two demos alike.
+    pub const ALL: [Framework; 2] = [Framework::Axum, Framework::Actix];
+
+    /// `axum` or `actix-web`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Framework::Axum => "axum",
+            Framework::Actix => "actix-web",
+        }
+    }
+
+    /// The example that runs this demo: `demo` or `demo-actix`.
+    pub fn example(self) -> &'static str {
+        match self {
+            Framework::Axum => "demo",
+            Framework::Actix => "demo-actix",
+        }
+    }
+
+    /// The text `--help` prints: [`USAGE`], naming this framework and its example.
+    pub fn usage(self) -> String {
+        USAGE
+            .replacen("an axum API", &format!("an {} API", self.name()), 1)
+            .replacen(
+                "cargo run --example demo ",
+                &format!("cargo run --example {} ", self.example()),
+                1,
+            )
+    }
+}
 
 /// What the command line asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -252,6 +293,20 @@ mod tests {
         );
         assert_eq!(parse(&["--port=0"], None), Ok(Cli::Serve { port: 0 }));
         assert_eq!(parse(&["--help"], None), Ok(Cli::Help));
+    }
+
+    #[test]
+    fn each_demo_names_itself_in_its_usage() {
+        assert_eq!(Framework::Axum.usage(), USAGE);
+        let actix = Framework::Actix.usage();
+        assert!(
+            actix.starts_with("demo: an actix-web API protected by clerk-sdk\n"),
+            "{actix}"
+        );
+        assert!(
+            actix.contains("  cargo run --example demo-actix [-- --port N]\n"),
+            "{actix}"
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The demo API (`cargo run --example demo`): an axum service protected by
-//! `clerk-sdk`, the README's main command.
+//! `clerk-sdk`, the README's main command; `cargo run --example demo-actix` serves the same
+//! API on actix-web ([`Framework`]).
 //!
 //! The logic lives here, in the library, so that the binary (`examples/demo/main.rs`) and the
 //! end-to-end tests (`tests/demo_*.rs`) run the same code: [`app`] builds the service,
@@ -8,10 +9,12 @@
 //! reads the command line. The Lambda example (`examples/lambda/main.rs`) serves the same
 //! router, from [`Mode::configured_from_env`] and [`app_from_env`].
 //!
-//! One file per job: `routes` (the router and its handlers), `backend` (the two routes that
-//! call the Backend API, the answers to its failures, and local mode's local Clerk), `local`
-//! (local development mode: tokens, commands and the banner), `cli` (arguments, `PORT`, and
-//! the choice of mode).
+//! One file per job: `routes` (the axum router and its handlers), `actix_routes` (the same
+//! routes on actix-web), `answers` (what the routes answer, shared by both), `backend` (the
+//! two routes that call the Backend API, the answers to its failures, and local mode's local
+//! Clerk), `local` (local development mode: tokens, commands and the banner), `cli`
+//! (arguments, `PORT`, the choice of mode and of framework), `entry` (the binaries' `main`:
+//! logging, command line, Ctrl-C).
 //!
 //! Routes:
 //!
@@ -33,14 +36,19 @@
 //! `ClerkWebhook`'s rejection: 400, 401, 413, or 503 when the replay store (Redis with
 //! `REDIS_URL`, see [`ReplayChoice`]) cannot answer, with the same body and no headers.
 
+mod actix_routes;
+mod answers;
 mod backend;
 mod cli;
+mod entry;
 mod local;
 mod replay;
 mod routes;
 
+pub use actix_routes::{actix_routes, serve_actix};
 pub use backend::{ApiFailure, MEMBERS_PAGE, members_of, profile_of, start_local_clerk};
-pub use cli::{Cli, DEFAULT_PORT, Mode, USAGE, clerk_env_present};
+pub use cli::{Cli, DEFAULT_PORT, Framework, Mode, USAGE, clerk_env_present};
+pub use entry::main;
 pub use local::{
     DemoCommand, DemoToken, LocalMode, TOKEN_LIFETIME, WEBHOOK_BODY, WEBHOOK_MESSAGE_ID,
     WRONG_AUTHORIZED_PARTY,
@@ -55,17 +63,20 @@ use std::future::Future;
 use std::io::{IsTerminal as _, Write};
 use std::net::{Ipv4Addr, SocketAddr};
 
+use clerk_sdk::webhook::Webhook;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
-/// The whole demo: listens on `127.0.0.1:<port>`, picks the [`Mode`] from the environment,
-/// the webhook route's replay store too ([`ReplayChoice::from_env`]: Redis with `REDIS_URL`),
-/// writes its banner to `out`, and serves until `shutdown` resolves.
+/// The whole demo on `framework`: listens on `127.0.0.1:<port>`, picks the [`Mode`] from the
+/// environment, the webhook route's replay store too ([`ReplayChoice::from_env`]: Redis with
+/// `REDIS_URL`), writes its banner to `out`, and serves until `shutdown` resolves. Both
+/// frameworks serve the same routes with the same answers and print the same banner.
 ///
 /// # Errors
 /// [`DemoError::Listen`] when the port cannot be bound, the [`Mode::from_env`] and
 /// [`ReplayChoice::from_env`] errors, and [`DemoError::Io`] when the server fails.
 pub async fn run(
+    framework: Framework,
     port: u16,
     out: &mut (dyn Write + Send),
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -76,7 +87,7 @@ pub async fn run(
         .map_err(|e| DemoError::Listen(addr, e))?;
     let addr = listener.local_addr()?;
     let mode = Mode::from_env(addr)?.start_local_clerk().await?;
-    let (app, replay) = app_from_env(&mode).await?;
+    let (webhook, replay) = webhook_from_env(&mode).await?;
     // The banner is a convenience: a closed stdout must not stop the server.
     let _ = out.write_all(mode.banner(&format!("http://{addr}")).as_bytes());
     if let Some(replay) = &replay {
@@ -85,11 +96,16 @@ pub async fn run(
     let _ = out.flush();
     tracing::info!(
         %addr,
+        framework = framework.name(),
         local = matches!(mode, Mode::Local(_)),
         webhooks = mode.webhook().is_some(),
         "demo listening"
     );
-    serve(listener, app, shutdown).await?;
+    let clerk = mode.clerk().clone();
+    match framework {
+        Framework::Axum => serve(listener, app(clerk, webhook), shutdown).await?,
+        Framework::Actix => serve_actix(listener.into_std()?, clerk, webhook, shutdown).await?,
+    }
     tracing::info!("demo stopped");
     Ok(())
 }
@@ -101,14 +117,20 @@ pub async fn run(
 /// # Errors
 /// The [`ReplayChoice::from_env`] errors.
 pub async fn app_from_env(mode: &Mode) -> Result<(axum::Router, Option<ReplayChoice>), DemoError> {
-    let (webhook, replay) = match mode.webhook() {
+    let (webhook, replay) = webhook_from_env(mode).await?;
+    Ok((app(mode.clerk().clone(), webhook), replay))
+}
+
+/// `mode`'s webhook verifier (if any) with the replay store [`ReplayChoice::from_env`] picks,
+/// and that choice (`None` without a webhook route): what either framework's routes take.
+async fn webhook_from_env(mode: &Mode) -> Result<(Option<Webhook>, Option<ReplayChoice>), DemoError> {
+    Ok(match mode.webhook() {
         Some(webhook) => {
             let replay = ReplayChoice::from_env().await?;
             (Some(replay.apply(webhook.clone())), Some(replay))
         }
         None => (None, None),
-    };
-    Ok((app(mode.clerk().clone(), webhook), replay))
+    })
 }
 
 /// Sends the binary's log to stderr, filtered by `RUST_LOG` (default `info,clerk_sdk=debug`).

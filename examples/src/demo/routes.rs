@@ -10,25 +10,34 @@ use axum::Json;
 use axum::Router;
 use axum::extract::FromRef;
 use axum::http::HeaderMap;
-use axum::http::header::{AUTHORIZATION, COOKIE, HeaderName, PROXY_AUTHORIZATION};
+use axum::http::header::HeaderName;
 use axum::routing::{get, post};
 use clerk_sdk::axum::{ClerkAuth, ClerkLayer, ClerkMachine, ClerkSession, ClerkWebhook};
 use clerk_sdk::{
-    AcceptsToken, Auth, Clerk, TokenType, clerk_protected,
+    AcceptsToken, Clerk, TokenType, clerk_protected,
     webhook::{InMemoryReplayStore, Webhook},
 };
-use serde_json::{Value, json};
+use serde_json::Value;
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use super::backend;
+use super::{answers, backend};
 
 /// The org role `/admin` requires.
 pub const ADMIN_ROLE: &str = "org:admin";
 
 /// The path of the webhook route (`POST`).
 pub const WEBHOOK_PATH: &str = "/webhooks/clerk";
+
+/// The request headers the request log never prints: credentials and webhook signatures.
+pub(crate) const SENSITIVE_HEADERS: [&str; 5] = [
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "svix-signature",
+    "webhook-signature",
+];
 
 /// How many webhook message ids the demo remembers to refuse replays (see
 /// [`with_replay_store`]).
@@ -72,13 +81,9 @@ pub fn app(clerk: Clerk, webhook: Option<Webhook>) -> Router {
             .make_span_with(DefaultMakeSpan::new().level(Level::INFO).include_headers(true))
             .on_response(DefaultOnResponse::new().level(Level::INFO)),
     )
-    .layer(SetSensitiveRequestHeadersLayer::new([
-        AUTHORIZATION,
-        PROXY_AUTHORIZATION,
-        COOKIE,
-        HeaderName::from_static("svix-signature"),
-        HeaderName::from_static("webhook-signature"),
-    ]))
+    .layer(SetSensitiveRequestHeadersLayer::new(
+        SENSITIVE_HEADERS.map(HeaderName::from_static),
+    ))
 }
 
 /// The state of the demo's router when it serves webhooks: the token routes' extractors take
@@ -115,84 +120,45 @@ pub fn with_replay_store(webhook: Webhook) -> Webhook {
     webhook.replay_store(Arc::new(InMemoryReplayStore::new(WEBHOOK_REPLAY_CAPACITY)))
 }
 
-fn session_or_m2m() -> AcceptsToken {
+/// What the demo's middleware admits: session and m2m tokens.
+pub(crate) fn session_or_m2m() -> AcceptsToken {
     AcceptsToken::Many(vec![TokenType::SessionToken, TokenType::M2mToken])
 }
 
 /// `GET /public`: no sign-in needed, whatever the request carries.
 async fn public() -> Json<Value> {
-    Json(json!({ "message": "public: no sign-in needed" }))
+    Json(answers::public())
 }
 
 /// `GET /me`: any signed-in session.
 #[clerk_protected]
-async fn me(ClerkSession(session): ClerkSession) -> Json<Me> {
-    Json(Me {
-        user_id: session.user_id().to_owned(),
-        org_id: session.org_id().map(str::to_owned),
-        org_role: session.org_role().map(str::to_owned),
-    })
-}
-
-/// The body of `GET /me`: who is signed in.
-#[derive(Debug, serde::Serialize)]
-struct Me {
-    user_id: String,
-    org_id: Option<String>,
-    org_role: Option<String>,
+async fn me(ClerkSession(session): ClerkSession) -> Json<Value> {
+    Json(answers::me(&session))
 }
 
 /// `GET /admin`: org admins only ([`ADMIN_ROLE`]); the guard has checked the role, and the
 /// extractor reuses its outcome instead of verifying again.
 #[clerk_protected(role = "org:admin")]
 async fn admin(ClerkSession(session): ClerkSession) -> Json<Value> {
-    Json(json!({
-        "message": "welcome, org admin",
-        "user_id": session.user_id(),
-        "org_id": session.org_id(),
-    }))
+    Json(answers::admin(&session))
 }
 
 /// `GET /machine`: an m2m caller.
 #[clerk_protected(accepts = "m2m_token")]
 async fn machine(ClerkMachine(machine): ClerkMachine) -> Json<Value> {
-    Json(json!({
-        "machine_id": machine.machine_id(),
-        "token_type": machine.token_type().as_str(),
-    }))
+    Json(answers::machine(&machine))
 }
 
 /// `GET /either`: a session or an m2m caller; the guard admits only those two.
 #[clerk_protected(accepts = ["session_token", "m2m_token"])]
 async fn either(ClerkAuth(state): ClerkAuth) -> Json<Value> {
-    let body = match state.auth() {
-        Auth::Session(session) => json!({ "caller": "session", "user_id": session.user_id() }),
-        Auth::Machine(machine) => json!({ "caller": "machine", "machine_id": machine.machine_id() }),
-        // The check above admits only these two; a new kind of caller gets no data.
-        _ => json!({ "caller": null }),
-    };
-    Json(body)
+    Json(answers::either(state.auth()))
 }
 
 /// `POST /webhooks/clerk`: a verified Clerk webhook. [`ClerkWebhook`] has checked the signature,
-/// the timestamp and the replay store before this runs; the handler logs the event type and
-/// the message id (never the body or the secret) and acknowledges with the type.
+/// the timestamp and the replay store before this runs.
 async fn clerk_webhook(headers: HeaderMap, ClerkWebhook(event): ClerkWebhook) -> Json<Value> {
-    tracing::info!(
-        event_type = %event.event_type,
-        id = message_id(&headers),
-        "Clerk webhook received"
-    );
-    Json(json!({ "received": event.event_type.as_str() }))
-}
-
-/// The verified message id: `svix-id`, or `webhook-id` when that is absent or blank, as the
-/// verifier reads it.
-fn message_id(headers: &HeaderMap) -> &str {
-    ["svix-id", "webhook-id"]
-        .into_iter()
-        .filter_map(|name| std::str::from_utf8(headers.get(name)?.as_bytes()).ok())
-        .map(str::trim)
-        .find(|id| !id.is_empty())
-        .unwrap_or_default()
+    Json(answers::webhook_received(&event, |name| {
+        headers.get(name).map(|value| value.as_bytes())
+    }))
 }

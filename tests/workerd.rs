@@ -152,9 +152,14 @@ impl Workerd {
         let config = config(services, bindings, &ports, &parts.build);
         std::fs::write(dir.join("config.capnp"), config).expect("write config.capnp");
         let log = std::fs::File::create(dir.join("workerd.log")).expect("create workerd.log");
-        let child = Command::new(&parts.workerd)
-            .arg("serve")
-            .arg(dir.join("config.capnp"))
+        let mut command = Command::new(&parts.workerd);
+        command.arg("serve").arg(dir.join("config.capnp"));
+        // `WORKERD_INSPECTOR=127.0.0.1:9229`: workerd's inspector (Chrome DevTools protocol)
+        // on that address, for examples/worker/bench/profile.mjs.
+        if let Some(addr) = std::env::var_os("WORKERD_INSPECTOR") {
+            command.arg("--inspector-addr").arg(addr);
+        }
+        let child = command
             .current_dir(&dir)
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("clone the log handle"))

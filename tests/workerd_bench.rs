@@ -17,6 +17,11 @@
 //! `cargo run -p clerk-integration-tests --example workerd-bench` after `.ci/wasm` built the
 //! Workers (it prints that it skipped otherwise). ROUNDS and N scale with `BENCH_SCALE`
 //! (default 1).
+//!
+//! To profile instead of measuring: `WORKERD_INSPECTOR=127.0.0.1:9229 WORKERD_BENCH_HOLD=300`
+//! starts the same workerd with its inspector on, prints each contender's URL and the
+//! `Authorization` header, serves for that many seconds (at most an hour) and exits;
+//! `examples/worker/bench/profile.mjs` then samples a contender (see examples/worker/README.md).
 
 use std::time::{Duration, Instant};
 
@@ -140,6 +145,10 @@ async fn main() {
     let workerd = Workerd::start(&parts, &bindings, &services);
     let client = client();
     let url = |c: &Contender| format!("{}{}", workerd.url(&c.service), c.path);
+    if let Some(seconds) = hold_seconds() {
+        hold(&contenders, url, &authorization, seconds).await;
+        return;
+    }
 
     // Warm-up: JIT, key import, the isolates' first requests.
     for c in &contenders {
@@ -211,4 +220,25 @@ async fn main() {
             println!("{label:<44} = {:.2}x{goal}", n / d);
         }
     }
+}
+
+/// `WORKERD_BENCH_HOLD`: seconds to keep workerd serving for a profiler, at most an hour.
+fn hold_seconds() -> Option<u64> {
+    let seconds: u64 = std::env::var("WORKERD_BENCH_HOLD").ok()?.parse().ok()?;
+    Some(seconds.min(3600))
+}
+
+/// Prints what a profiler needs to send requests, then keeps workerd up for `seconds`.
+async fn hold(
+    contenders: &[Contender],
+    url: impl Fn(&Contender) -> String,
+    authorization: &str,
+    seconds: u64,
+) {
+    for c in contenders {
+        println!("url {:<38} {}", c.name, url(c));
+    }
+    println!("authorization {authorization}");
+    println!("serving for {seconds} s");
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
 }

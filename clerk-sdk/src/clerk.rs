@@ -50,6 +50,8 @@ struct ClerkInner {
 
 impl Clerk {
     /// A handle over a validated config.
+    // On wasm32 nothing holding the host's futures is `Send`; one thread shares the `Arc`.
+    #[cfg_attr(target_arch = "wasm32", allow(clippy::arc_with_non_send_sync))]
     pub fn new(config: ClerkConfig) -> Self {
         Clerk {
             inner: Arc::new(ClerkInner {

@@ -36,6 +36,9 @@ pub(crate) struct Authenticator {
 
 impl Authenticator {
     /// Everything verification needs, taken from `config` once.
+    // On wasm32 the JWKS cache holds the host's futures, which are not `Send`; the `Arc` is
+    // still right there (one thread, and the same sharing code as natively).
+    #[cfg_attr(target_arch = "wasm32", allow(clippy::arc_with_non_send_sync))]
     pub(crate) fn new(config: &ClerkConfig) -> Self {
         let keys = match (&config.jwt_key, &config.transport, &config.secret_key) {
             (Some(key), _, _) => KeySource::Pem(key.clone()),

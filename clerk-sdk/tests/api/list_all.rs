@@ -131,3 +131,28 @@ async fn list_all_stops_at_the_first_error() {
         Some(400)
     );
 }
+
+#[tokio::test]
+async fn list_all_fetches_a_page_only_when_the_previous_one_is_used_up() {
+    let server = Server::start().await;
+    let all = users();
+    server.handle(serve_users(all.clone()));
+    let api = client(&server);
+    let mut stream = Box::pin(api.users().list_all(UserListParams::new().limit(500)));
+    let mut seen = 0;
+    // One page in memory at a time: reading a page's users sends nothing more, and the next
+    // request goes out only when the stream is asked for the user after the page.
+    for pages in 1..=USERS / 500 {
+        while seen < pages * 500 {
+            stream.next().await.unwrap().unwrap();
+            seen += 1;
+            assert_eq!(
+                server.take().len(),
+                usize::from(seen % 500 == 1),
+                "after {seen} users"
+            );
+        }
+    }
+    assert!(stream.next().await.is_none());
+    assert_eq!(server.take().len(), 1, "the empty page that ends the walk");
+}

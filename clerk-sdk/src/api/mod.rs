@@ -63,7 +63,7 @@ pub use organizations::{OrganizationInvitations, OrganizationMemberships, Organi
 pub use params::{
     CreateInvitationParams, CreateMembershipParams, CreateOrganizationInvitationParams,
     CreateOrganizationParams, CreateUserParams, InvitationListParams, MembershipListParams, MetadataParams,
-    OrganizationInvitationListParams, OrganizationListParams, PageParams, SessionListParams,
+    OrganizationGetParams, OrganizationInvitationListParams, OrganizationListParams, PageParams, SessionListParams,
     UpdateOrganizationParams, UpdateUserParams, UserListParams,
 };
 pub use policy::{ApiPolicy, RateLimit};

@@ -110,6 +110,31 @@ const EXPECTED: &[Expected] = &[
         difference: "query: only ours sends offset=0",
         reason: "false and 0 are sent when set",
     },
+    Expected {
+        case: "users.getUserList.limit_zero",
+        difference: "request only in @clerk/backend: GET /v1/users",
+        reason: "a limit outside 1..=500 is refused before sending (upstream drops limit 0 and gets Clerk's default 10)",
+    },
+    Expected {
+        case: "users.getUserList.limit_zero",
+        difference: "request only in @clerk/backend: GET /v1/users/count",
+        reason: "refused before sending, see above",
+    },
+    Expected {
+        case: "users.getUserList.limit_over_500",
+        difference: "request only in @clerk/backend: GET /v1/users?limit=501",
+        reason: "a limit outside 1..=500 is refused before sending (Clerk is reported to answer 10 items silently)",
+    },
+    Expected {
+        case: "users.getUserList.limit_over_500",
+        difference: "request only in @clerk/backend: GET /v1/users/count",
+        reason: "refused before sending, see above",
+    },
+    Expected {
+        case: "organizations.getOrganization.members_count_false",
+        difference: "query: only ours sends include_members_count=false",
+        reason: "false and 0 are sent when set",
+    },
 ];
 
 /// A case whose call fails by design on one side or both; its requests are compared all the
@@ -127,6 +152,24 @@ const REFUSED: &[Refused] = &[
         upstream_ok: false,
         ours_ok: true,
         reason: "upstream throws on Clerk's 422 for a wrong password; users().verify_password answers Ok(false)",
+    },
+    Refused {
+        case: "users.getUserList.limit_zero",
+        upstream_ok: true,
+        ours_ok: false,
+        reason: "a limit outside 1..=500 is refused before sending",
+    },
+    Refused {
+        case: "users.getUserList.limit_over_500",
+        upstream_ok: false,
+        ours_ok: false,
+        reason: "refused before sending; upstream sends it and the mock answers 422 (Clerk is reported to answer 10 items)",
+    },
+    Refused {
+        case: "users.updateUser.primary_ids",
+        upstream_ok: false,
+        ours_ok: false,
+        reason: "the ids name nothing the user has (the point is how upstream snake-cases primaryEmailAddressID and friends)",
     },
     Refused {
         case: "sessions.getToken.zero_expiry",
@@ -214,12 +257,32 @@ fn our_cases() -> Vec<(&'static str, Run)> {
         "users.getUserList.false_and_zero" => |api| {
             api.users().list(&UserListParams::new().banned(false).offset(0).limit(10)).await
         }
+        "users.getUserList.no_params" => |api| {
+            api.users().list(&UserListParams::new()).await?;
+            api.users().count(&UserListParams::new()).await
+        }
+        "users.getUserList.empty_strings" => |api| {
+            let params = UserListParams::new()
+                .query("")
+                .order_by("")
+                .email_address(Vec::<String>::new())
+                .limit(3);
+            api.users().list(&params).await?;
+            api.users().count(&params).await
+        }
+        "users.getUserList.limit_zero" => |api| {
+            api.users().list(&UserListParams::new().limit(0)).await
+        }
+        "users.getUserList.limit_over_500" => |api| {
+            api.users().list(&UserListParams::new().limit(501)).await
+        }
         "users.getCount" => |api| {
             let params = UserListParams::new()
                 .email_address(["ada@example.com", "bob+tag@example.com"])
                 .query("a");
             api.users().count(&params).await
         }
+        "users.getCount.no_params" => |api| { api.users().count(&UserListParams::new()).await }
         "users.createUser" => |api| {
             let params = CreateUserParams::new()
                 .email_address(["new@example.com", "new2@example.com"])
@@ -239,6 +302,16 @@ fn our_cases() -> Vec<(&'static str, Run)> {
                 .unsafe_metadata(json!({}));
             api.users().create(&params).await
         }
+        "users.createUser.password_digest" => |api| {
+            let params = CreateUserParams::new()
+                .email_address(["digest@example.com"])
+                .password_digest("$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy")
+                .password_hasher("bcrypt")
+                .backup_codes(["code-1", "code-2"])
+                .totp_secret("JBSWY3DPEHPK3PXP")
+                .skip_password_requirement(false);
+            api.users().create(&params).await
+        }
         "users.updateUser" => |api| {
             let params = UpdateUserParams::new()
                 .first_name("Augusta")
@@ -253,6 +326,14 @@ fn our_cases() -> Vec<(&'static str, Run)> {
                 .create_organizations_limit(0)
                 .legal_accepted_at(at(T1))
                 .notify_primary_email_address_changed(false);
+            api.users().update(ADA, &params).await
+        }
+        "users.updateUser.primary_ids" => |api| {
+            let params = UpdateUserParams::new()
+                .primary_email_address_id("idn_none")
+                .primary_phone_number_id("idn_none_2")
+                .primary_web3_wallet_id("idn_none_3")
+                .profile_image_id("img_none");
             api.users().update(ADA, &params).await
         }
         "users.updateUserMetadata" => |api| {
@@ -295,6 +376,10 @@ fn our_cases() -> Vec<(&'static str, Run)> {
             let params = OrganizationGetParams::new().include_members_count(true);
             api.organizations().get_with(ACME, &params).await
         }
+        "organizations.getOrganization.members_count_false" => |api| {
+            let params = OrganizationGetParams::new().include_members_count(false);
+            api.organizations().get_with(ACME, &params).await
+        }
         "organizations.getOrganizationList" => |api| {
             let params = OrganizationListParams::new()
                 .query("ac")
@@ -303,6 +388,12 @@ fn our_cases() -> Vec<(&'static str, Run)> {
                 .order_by("-members_count")
                 .limit(10)
                 .offset(1);
+            api.organizations().list(&params).await
+        }
+        "organizations.getOrganizationList.users" => |api| {
+            let params = OrganizationListParams::new()
+                .user_id([ADA, BOB])
+                .include_missing_member_with_elevated_permissions(true);
             api.organizations().list(&params).await
         }
         "organizations.getOrganizationList.false_and_zero" => |api| {
@@ -331,6 +422,12 @@ fn our_cases() -> Vec<(&'static str, Run)> {
                 .public_metadata(json!({"tier": {"level": 2, "trial": null}}))
                 .private_metadata(json!({"notes": ["a", null]}));
             api.organizations().update_metadata(ACME, &params).await
+        }
+        "organizations.replaceOrganizationMetadata" => |api| {
+            let params = MetadataParams::new()
+                .public_metadata(json!({"a": {"b": null}}))
+                .private_metadata(json!({}));
+            api.organizations().replace_metadata(ACME, &params).await
         }
         "organizations.getOrganizationMembershipList" => |api| {
             let params = MembershipListParams::new()
@@ -439,6 +536,9 @@ fn our_cases() -> Vec<(&'static str, Run)> {
         "sessions.getToken" => |api| { api.sessions().create_token(ADA_SESSION, None, None).await }
         "sessions.getToken.template" => |api| {
             api.sessions().create_token(ADA_SESSION, Some("parity"), Some(120)).await
+        }
+        "sessions.getToken.template_only" => |api| {
+            api.sessions().create_token(ADA_SESSION, Some("parity"), None).await
         }
         "sessions.getToken.zero_expiry" => |api| {
             api.sessions().create_token(ADA_SESSION, None, Some(0)).await
@@ -759,6 +859,8 @@ async fn requests_match_clerk_backend() {
     let mut found: BTreeSet<(&str, String)> = BTreeSet::new();
     let mut identical = 0;
     let mut their_agent = None;
+    let mut our_header_names = BTreeSet::new();
+    let mut their_header_names = BTreeSet::new();
     for ((name, _), (mine, (_, theirs))) in cases.iter().zip(our_requests.iter().zip(&their_cases)) {
         let refused = REFUSED.iter().find(|r| r.case == *name);
         let (upstream_ok, ours_ok) = refused.map_or((true, true), |r| (r.upstream_ok, r.ours_ok));
@@ -774,6 +876,22 @@ async fn requests_match_clerk_backend() {
         if their_agent.is_none() {
             their_agent = theirs.first().and_then(|r| r.header("user-agent").map(str::to_owned));
         }
+        if std::env::var_os("API_PARITY_DUMP").is_some() {
+            eprintln!("{name}");
+            for (side, requests) in [("ours", mine), (THEIRS, theirs)] {
+                for r in requests.iter().map(Shape::of) {
+                    eprintln!("  {side:<15} {} {:?} {:?}", r.line(), r.body, r.headers);
+                }
+            }
+        }
+        let names = |requests: &[RecordedRequest]| -> Vec<String> {
+            requests
+                .iter()
+                .flat_map(|r| r.headers.keys().map(|k| k.as_str().to_owned()))
+                .collect()
+        };
+        our_header_names.extend(names(mine));
+        their_header_names.extend(names(theirs));
         let diffs = compare(
             &mine.iter().map(Shape::of).collect::<Vec<_>>(),
             &theirs.iter().map(Shape::of).collect::<Vec<_>>(),
@@ -810,6 +928,12 @@ async fn requests_match_clerk_backend() {
     );
     eprintln!("  {:<40} {:>5}", "unexpected differences", unexpected.len());
     eprintln!("  User-Agent: ours {our_agent:?}, {THEIRS} {their_agent:?} (each names its SDK)");
+    let only = |a: &BTreeSet<String>, b: &BTreeSet<String>| a.difference(b).cloned().collect::<Vec<_>>().join(", ");
+    eprintln!(
+        "  header names only ours sends: [{}]; only {THEIRS} (node's fetch) sends: [{}]",
+        only(&our_header_names, &their_header_names),
+        only(&their_header_names, &our_header_names)
+    );
     for e in EXPECTED {
         eprintln!("  expected  {}: {}\n            why: {}", e.case, e.difference, e.reason);
     }

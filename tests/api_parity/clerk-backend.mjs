@@ -93,8 +93,14 @@ const cases = [
     })],
   ['users.getUserList.false_and_zero', () =>
     clerk.users.getUserList({ banned: false, offset: 0, limit: 10 })],
+  ['users.getUserList.no_params', () => clerk.users.getUserList()],
+  ['users.getUserList.empty_strings', () =>
+    clerk.users.getUserList({ query: '', orderBy: '', emailAddress: [], limit: 3 })],
+  ['users.getUserList.limit_zero', () => clerk.users.getUserList({ limit: 0 })],
+  ['users.getUserList.limit_over_500', () => clerk.users.getUserList({ limit: 501 })],
   ['users.getCount', () =>
     clerk.users.getCount({ emailAddress: ['ada@example.com', 'bob+tag@example.com'], query: 'a' })],
+  ['users.getCount.no_params', () => clerk.users.getCount()],
   ['users.createUser', () =>
     clerk.users.createUser({
       emailAddress: ['new@example.com', 'new2@example.com'],
@@ -113,6 +119,15 @@ const cases = [
       privateMetadata: { stripe_id: 'cus_1' },
       unsafeMetadata: {},
     })],
+  ['users.createUser.password_digest', () =>
+    clerk.users.createUser({
+      emailAddress: ['digest@example.com'],
+      passwordDigest: '$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy',
+      passwordHasher: 'bcrypt',
+      backupCodes: ['code-1', 'code-2'],
+      totpSecret: 'JBSWY3DPEHPK3PXP',
+      skipPasswordRequirement: false,
+    })],
   ['users.updateUser', () =>
     clerk.users.updateUser(ADA, {
       firstName: 'Augusta',
@@ -127,6 +142,13 @@ const cases = [
       createOrganizationsLimit: 0,
       legalAcceptedAt: new Date(T1),
       notifyPrimaryEmailAddressChanged: false,
+    })],
+  ['users.updateUser.primary_ids', () =>
+    clerk.users.updateUser(ADA, {
+      primaryEmailAddressID: 'idn_none',
+      primaryPhoneNumberID: 'idn_none_2',
+      primaryWeb3WalletID: 'idn_none_3',
+      profileImageID: 'img_none',
     })],
   ['users.updateUserMetadata', () =>
     clerk.users.updateUserMetadata(ADA, {
@@ -152,6 +174,8 @@ const cases = [
   ['organizations.getOrganization.slug', () => clerk.organizations.getOrganization({ slug: 'acme' })],
   ['organizations.getOrganization.members_count', () =>
     clerk.organizations.getOrganization({ organizationId: ACME, includeMembersCount: true })],
+  ['organizations.getOrganization.members_count_false', () =>
+    clerk.organizations.getOrganization({ organizationId: ACME, includeMembersCount: false })],
   ['organizations.getOrganizationList', () =>
     clerk.organizations.getOrganizationList({
       query: 'ac',
@@ -161,6 +185,8 @@ const cases = [
       limit: 10,
       offset: 1,
     })],
+  ['organizations.getOrganizationList.users', () =>
+    clerk.organizations.getOrganizationList({ userId: [ADA, BOB], includeMissingMemberWithElevatedPermissions: true })],
   ['organizations.getOrganizationList.false_and_zero', () =>
     clerk.organizations.getOrganizationList({ includeMembersCount: false, offset: 0 })],
   ['organizations.createOrganization', () =>
@@ -183,6 +209,8 @@ const cases = [
       publicMetadata: { tier: { level: 2, trial: null } },
       privateMetadata: { notes: ['a', null] },
     })],
+  ['organizations.replaceOrganizationMetadata', () =>
+    clerk.organizations.replaceOrganizationMetadata(ACME, { publicMetadata: { a: { b: null } }, privateMetadata: {} })],
   ['organizations.getOrganizationMembershipList', () =>
     clerk.organizations.getOrganizationMembershipList({
       organizationId: ACME,
@@ -275,6 +303,7 @@ const cases = [
   ['sessions.getSessionList.client', () => clerk.sessions.getSessionList({ clientId: ADA_CLIENT })],
   ['sessions.getToken', () => clerk.sessions.getToken(ADA_SESSION)],
   ['sessions.getToken.template', () => clerk.sessions.getToken(ADA_SESSION, 'parity', 120)],
+  ['sessions.getToken.template_only', () => clerk.sessions.getToken(ADA_SESSION, 'parity')],
   ['sessions.getToken.zero_expiry', () => clerk.sessions.getToken(ADA_SESSION, undefined, 0)],
   ['sessions.revokeSession', () => clerk.sessions.revokeSession(BOB_SESSION)],
 

@@ -135,6 +135,11 @@ const EXPECTED: &[Expected] = &[
         difference: "query: only ours sends include_members_count=false",
         reason: "false and 0 are sent when set",
     },
+    Expected {
+        case: "organizations.updateOrganizationMetadata.unsafe",
+        difference: "request only in @clerk/backend: PATCH /v1/organizations/org_acme/metadata",
+        reason: "a parameter the operation does not take (organizations have no unsafe_metadata) is refused before sending, not sent",
+    },
 ];
 
 /// A case whose call fails by design on one side or both; its requests are compared all the
@@ -152,6 +157,24 @@ const REFUSED: &[Refused] = &[
         upstream_ok: false,
         ours_ok: true,
         reason: "upstream throws on Clerk's 422 for a wrong password; users().verify_password answers Ok(false)",
+    },
+    Refused {
+        case: "users.getUser.empty_id",
+        upstream_ok: false,
+        ours_ok: false,
+        reason: "an empty id is refused before sending, on both sides",
+    },
+    Refused {
+        case: "users.getUser.dot_segment",
+        upstream_ok: false,
+        ours_ok: false,
+        reason: "a `..` id (also percent-encoded) is refused before sending, on both sides",
+    },
+    Refused {
+        case: "organizations.updateOrganizationMetadata.unsafe",
+        upstream_ok: true,
+        ours_ok: false,
+        reason: "unsafe_metadata on an organization is refused before sending (upstream sends it; Clerk's document has no such field)",
     },
     Refused {
         case: "users.getUserList.limit_zero",
@@ -204,6 +227,8 @@ fn our_cases() -> Vec<(&'static str, Run)> {
     cases! {
         "users.getUser" => |api| { api.users().get(ADA).await }
         "users.getUser.plus_in_id" => |api| { api.users().get(PLUS_ID).await }
+        "users.getUser.empty_id" => |api| { api.users().get("").await }
+        "users.getUser.dot_segment" => |api| { api.users().get("%2e%2e").await }
         "users.getUserList.repeated_filters" => |api| {
             // The same data as upstream's getUserList: the page and the total.
             let params = UserListParams::new()
@@ -251,6 +276,13 @@ fn our_cases() -> Vec<(&'static str, Run)> {
                 .username_query("ad")
                 .name_query("Ada L")
                 .banned(true);
+            api.users().list(&params).await?;
+            api.users().count(&params).await
+        }
+        "users.getUserList.unusual_characters" => |api| {
+            let params = UserListParams::new()
+                .query("a~b*c!'()-._ é/日本?&=#%+")
+                .username(["x y", "ü+"]);
             api.users().list(&params).await?;
             api.users().count(&params).await
         }
@@ -421,6 +453,10 @@ fn our_cases() -> Vec<(&'static str, Run)> {
             let params = MetadataParams::new()
                 .public_metadata(json!({"tier": {"level": 2, "trial": null}}))
                 .private_metadata(json!({"notes": ["a", null]}));
+            api.organizations().update_metadata(ACME, &params).await
+        }
+        "organizations.updateOrganizationMetadata.unsafe" => |api| {
+            let params = MetadataParams::new().unsafe_metadata(json!({"x": 1}));
             api.organizations().update_metadata(ACME, &params).await
         }
         "organizations.replaceOrganizationMetadata" => |api| {

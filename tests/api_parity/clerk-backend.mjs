@@ -52,6 +52,8 @@ const cases = [
   // Users.
   ['users.getUser', () => clerk.users.getUser(ADA)],
   ['users.getUser.plus_in_id', () => clerk.users.getUser(PLUS_ID)],
+  ['users.getUser.empty_id', () => clerk.users.getUser('')],
+  ['users.getUser.dot_segment', () => clerk.users.getUser('%2e%2e')],
   ['users.getUserList.repeated_filters', () =>
     clerk.users.getUserList({
       emailAddress: ['ada@example.com', 'bob+tag@example.com'],
@@ -91,6 +93,8 @@ const cases = [
       nameQuery: 'Ada L',
       banned: true,
     })],
+  ['users.getUserList.unusual_characters', () =>
+    clerk.users.getUserList({ query: "a~b*c!'()-._ é/日本?&=#%+", username: ['x y', 'ü+'] })],
   ['users.getUserList.false_and_zero', () =>
     clerk.users.getUserList({ banned: false, offset: 0, limit: 10 })],
   ['users.getUserList.no_params', () => clerk.users.getUserList()],
@@ -209,6 +213,8 @@ const cases = [
       publicMetadata: { tier: { level: 2, trial: null } },
       privateMetadata: { notes: ['a', null] },
     })],
+  ['organizations.updateOrganizationMetadata.unsafe', () =>
+    clerk.organizations.updateOrganizationMetadata(ACME, { unsafeMetadata: { x: 1 } })],
   ['organizations.replaceOrganizationMetadata', () =>
     clerk.organizations.replaceOrganizationMetadata(ACME, { publicMetadata: { a: { b: null } }, privateMetadata: {} })],
   ['organizations.getOrganizationMembershipList', () =>

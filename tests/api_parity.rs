@@ -329,7 +329,11 @@ fn our_cases() -> Vec<(&'static str, Run)> {
                 .skip_legal_checks(false)
                 .legal_accepted_at(at(T1))
                 .created_at(at(T2))
-                .public_metadata(json!({"plan": "pro", "nested": {"camelKey": 1, "gone": null}, "list": [1, null, "x"]}))
+                .public_metadata(json!({
+                    "plan": "pro",
+                    "nested": {"camelKey": 1, "gone": null},
+                    "list": [1, null, "x"]
+                }))
                 .private_metadata(json!({"stripe_id": "cus_1"}))
                 .unsafe_metadata(json!({}));
             api.users().create(&params).await
@@ -370,7 +374,10 @@ fn our_cases() -> Vec<(&'static str, Run)> {
         }
         "users.updateUserMetadata" => |api| {
             let params = MetadataParams::new()
-                .public_metadata(json!({"plan": "team", "nested": {"keep": true, "drop": null, "deeper": {"x": [1, 2]}}}))
+                .public_metadata(json!({
+                    "plan": "team",
+                    "nested": {"keep": true, "drop": null, "deeper": {"x": [1, 2]}}
+                }))
                 .private_metadata(json!({"removed": null}))
                 .unsafe_metadata(json!({"theme": "dark"}));
             api.users().update_metadata(ADA, &params).await
@@ -590,26 +597,35 @@ fn seed(mock: &MockClerkApi, keys: &TestKeys) {
     mock.add_key(keys);
     mock.add_jwt_template("parity", json!({"parity": true}));
     let user = |seed: UserSeed| mock.seed_user(seed).expect("seed a user");
-    user(UserSeed::new()
-        .id(ADA)
-        .email_address("ada@example.com")
-        .phone_number("+15550100")
-        .username("ada")
-        .first_name("Ada")
-        .last_name("Lovelace")
-        .password("ada-secret-1")
-        .created_at(1_700_000_000_000));
-    user(UserSeed::new()
-        .id(BOB)
-        .email_address("bob+tag@example.com")
-        .username("bob")
-        .public_metadata(json!({"old": true}))
-        .created_at(1_700_000_001_000));
+    user(
+        UserSeed::new()
+            .id(ADA)
+            .email_address("ada@example.com")
+            .phone_number("+15550100")
+            .username("ada")
+            .first_name("Ada")
+            .last_name("Lovelace")
+            .password("ada-secret-1")
+            .created_at(1_700_000_000_000),
+    );
+    user(
+        UserSeed::new()
+            .id(BOB)
+            .email_address("bob+tag@example.com")
+            .username("bob")
+            .public_metadata(json!({"old": true}))
+            .created_at(1_700_000_001_000),
+    );
     user(UserSeed::new().id(CAROL).email_address("carol@example.com"));
     user(UserSeed::new().id(DAVE).email_address("dave@example.com"));
     user(UserSeed::new().id(PLUS_ID).email_address("plus@example.com"));
-    mock.seed_organization(OrganizationSeed::new("Acme").id(ACME).slug("acme").created_by(ADA))
-        .expect("seed acme");
+    mock.seed_organization(
+        OrganizationSeed::new("Acme")
+            .id(ACME)
+            .slug("acme")
+            .created_by(ADA),
+    )
+    .expect("seed acme");
     mock.seed_organization(OrganizationSeed::new("Beta").id(BETA).slug("beta"))
         .expect("seed beta");
     mock.seed_membership(MembershipSeed::new(ACME, BOB, "org:member"))
@@ -625,7 +641,8 @@ fn seed(mock: &MockClerkApi, keys: &TestKeys) {
         .expect("seed an invitation");
     mock.seed_session(SessionSeed::new(ADA).id(ADA_SESSION).client_id(ADA_CLIENT))
         .expect("seed a session");
-    mock.seed_session(SessionSeed::new(BOB).id(BOB_SESSION)).expect("seed a session");
+    mock.seed_session(SessionSeed::new(BOB).id(BOB_SESSION))
+        .expect("seed a session");
 }
 
 /// Where node and `@clerk/backend` are.
@@ -658,7 +675,11 @@ fn locate() -> Option<Parts> {
         missing.push(backend.display().to_string());
     }
     if missing.is_empty() {
-        return Some(Parts { node, backend, script });
+        return Some(Parts {
+            node,
+            backend,
+            script,
+        });
     }
     let what = format!(
         "api parity test NOT RUN: missing {} (run `npm ci` in examples/worker)",
@@ -737,7 +758,11 @@ impl Shape {
             method: r.method.to_string(),
             path: r.path.clone(),
             segments: r.path_segments(),
-            query: r.raw_query_pairs.iter().map(|(k, v)| format!("{k}={v}")).collect(),
+            query: r
+                .raw_query_pairs
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect(),
             body,
             headers: COMPARED_HEADERS
                 .iter()
@@ -770,7 +795,11 @@ fn compare(ours: &[Shape], theirs: &[Shape]) -> Vec<String> {
             None => diffs.push(format!("request only in ours: {}", o.line())),
         }
     }
-    diffs.extend(theirs.iter().map(|t| format!("request only in {THEIRS}: {}", t.line())));
+    diffs.extend(
+        theirs
+            .iter()
+            .map(|t| format!("request only in {THEIRS}: {}", t.line())),
+    );
     diffs
 }
 
@@ -879,7 +908,10 @@ async fn requests_match_clerk_backend() {
     }
 
     let lines = node.await.expect("the node thread");
-    assert_eq!(lines.first().and_then(|l| l["version"].as_str()), Some(UPSTREAM_VERSION));
+    assert_eq!(
+        lines.first().and_then(|l| l["version"].as_str()),
+        Some(UPSTREAM_VERSION)
+    );
     assert_eq!(lines.last(), Some(&json!({"done": true})), "node stopped early");
     let their_outcomes: BTreeMap<String, Value> = lines
         .iter()
@@ -910,7 +942,9 @@ async fn requests_match_clerk_backend() {
             _ => {}
         }
         if their_agent.is_none() {
-            their_agent = theirs.first().and_then(|r| r.header("user-agent").map(str::to_owned));
+            their_agent = theirs
+                .first()
+                .and_then(|r| r.header("user-agent").map(str::to_owned));
         }
         if std::env::var_os("API_PARITY_DUMP").is_some() {
             eprintln!("{name}");
@@ -964,14 +998,18 @@ async fn requests_match_clerk_backend() {
     );
     eprintln!("  {:<40} {:>5}", "unexpected differences", unexpected.len());
     eprintln!("  User-Agent: ours {our_agent:?}, {THEIRS} {their_agent:?} (each names its SDK)");
-    let only = |a: &BTreeSet<String>, b: &BTreeSet<String>| a.difference(b).cloned().collect::<Vec<_>>().join(", ");
+    let only =
+        |a: &BTreeSet<String>, b: &BTreeSet<String>| a.difference(b).cloned().collect::<Vec<_>>().join(", ");
     eprintln!(
         "  header names only ours sends: [{}]; only {THEIRS} (node's fetch) sends: [{}]",
         only(&our_header_names, &their_header_names),
         only(&their_header_names, &our_header_names)
     );
     for e in EXPECTED {
-        eprintln!("  expected  {}: {}\n            why: {}", e.case, e.difference, e.reason);
+        eprintln!(
+            "  expected  {}: {}\n            why: {}",
+            e.case, e.difference, e.reason
+        );
     }
     for r in REFUSED {
         eprintln!("  refused   {}: {}", r.case, r.reason);
@@ -982,5 +1020,9 @@ async fn requests_match_clerk_backend() {
     for (case, d) in &stale {
         problems.push(format!("{case}: expected difference no longer seen: {d}"));
     }
-    assert!(problems.is_empty(), "parity problems:\n  {}", problems.join("\n  "));
+    assert!(
+        problems.is_empty(),
+        "parity problems:\n  {}",
+        problems.join("\n  ")
+    );
 }

@@ -12,8 +12,8 @@ use super::error::Refusal;
 use super::params::{
     CreateInvitationParams, CreateMembershipParams, CreateOrganizationInvitationParams,
     CreateOrganizationParams, CreateUserParams, InvitationListParams, MembershipListParams, MetadataParams,
-    OrganizationGetParams, OrganizationInvitationListParams, OrganizationListParams, PageParams, SessionListParams,
-    UpdateOrganizationParams, UpdateUserParams, UserListParams,
+    OrganizationGetParams, OrganizationInvitationListParams, OrganizationListParams, PageParams,
+    SessionListParams, UpdateOrganizationParams, UpdateUserParams, UserListParams,
 };
 
 /// One typed Backend API operation.

@@ -9,8 +9,7 @@ use super::operation as op;
 use super::params::{
     CreateMembershipParams, CreateOrganizationInvitationParams, CreateOrganizationParams,
     MembershipListParams, MetadataParams, OrganizationGetParams, OrganizationInvitationListParams,
-    OrganizationListParams,
-    UpdateOrganizationParams,
+    OrganizationListParams, UpdateOrganizationParams,
 };
 
 /// The organizations of the instance, from [`BackendApi::organizations`].

@@ -16,15 +16,8 @@ use clerk_sdk::api::{self, OPERATIONS};
 use serde_json::{Map, Value};
 
 /// Spec parameters the typed operations leave out on purpose (reachable through
-/// `BackendApi::request`).
-const NOT_OFFERED: &[(&str, &str)] = &[
-    // `get(id_or_slug)` takes the id alone, as the shape asks; counts are in `list`.
-    ("organizations.get", "include_members_count"),
-    (
-        "organizations.get",
-        "include_missing_member_with_elevated_permissions",
-    ),
-];
+/// `BackendApi::request`): none at present.
+const NOT_OFFERED: &[(&str, &str)] = &[];
 
 fn spec_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/clerk-openapi/bapi-2026-05-12.yml")

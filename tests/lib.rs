@@ -22,6 +22,18 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+/// Prints loudly that a test did not run, `what` saying what is missing and how to get it;
+/// with `CI=true` it panics instead, since CI must run every test.
+///
+/// # Panics
+/// With `CI=true`.
+pub fn skip_loudly_or_fail(what: &str) {
+    assert!(std::env::var("CI").as_deref() != Ok("true"), "{what}");
+    eprintln!("!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!");
+    eprintln!("!!! SKIP: {what}");
+    eprintln!("!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!");
+}
+
 /// The key pair of this test binary: generated once, shared by every test in it (RSA key
 /// generation is the slow part of a test).
 ///

@@ -82,10 +82,7 @@ pub fn skip_or_fail(missing: &[String]) {
         "workerd test NOT RUN: missing {} (run .ci/wasm, or examples/worker/build.sh after npm ci)",
         missing.join(", ")
     );
-    assert!(std::env::var("CI").as_deref() != Ok("true"), "{what}");
-    eprintln!("!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!");
-    eprintln!("!!! SKIP: {what}");
-    eprintln!("!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!");
+    crate::skip_loudly_or_fail(&what);
 }
 
 /// The values every Worker in the process is given as bindings.

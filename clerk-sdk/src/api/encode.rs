@@ -5,7 +5,9 @@
 //!   `/` or `?` in it cannot reach another endpoint; an empty id, `.` and `..` (also once
 //!   percent-decoded, up to ten times, as `@clerk/backend` checks) are refused;
 //! - a repeatable parameter is the same key repeated, without `[]`; integers are plain
-//!   integers; `false` and `0` are sent when set (upstream drops them);
+//!   integers; `false` and `0` are sent when set (upstream drops them, and they mean
+//!   something: `banned=false`); an empty string is left out of a query, as upstream does
+//!   (an empty filter means no filter, and Clerk refuses an empty `order_by`);
 //! - query values are form-encoded, so `+` in `order_by=+created_at` is sent as `%2B`;
 //! - a body is a JSON object of the top-level wire names only; metadata values are sent
 //!   untouched, `null`s included (in a merge, `null` deletes the key);
@@ -125,11 +127,12 @@ impl Fields {
         }
     }
 
-    /// The query pairs, repeatable parameters as repeated keys.
+    /// The query pairs, repeatable parameters as repeated keys; an empty string is left out.
     pub(crate) fn push_query(&self, out: &mut Vec<(Cow<'static, str>, String)>) {
         for (name, value) in &self.0 {
             let key = Cow::Borrowed(*name);
             match value {
+                Param::Str(s) if s.is_empty() => {}
                 Param::Str(s) => out.push((key, s.clone())),
                 Param::Many(values) => {
                     out.extend(values.iter().map(|v| (key.clone(), v.clone())));
@@ -368,6 +371,19 @@ mod tests {
             query_string(&pairs),
             "email_address=a%40x.com&email_address=b%2Bc%40x.com&limit=5&banned=false&order_by=%2Bcreated_at"
         );
+    }
+
+    #[test]
+    fn empty_strings_stay_out_of_queries_but_not_bodies() {
+        let mut f = Fields::default();
+        f.set("query", Param::Str(String::new()));
+        f.append("email_address", vec![String::new()]);
+        let mut pairs = Vec::new();
+        f.push_query(&mut pairs);
+        assert_eq!(query_string(&pairs), "email_address=");
+        let mut body = Fields::default();
+        body.set("username", Param::Str(String::new()));
+        assert_eq!(String::from_utf8(body.to_json()).unwrap(), r#"{"username":""}"#);
     }
 
     #[test]

@@ -63,8 +63,8 @@ pub use organizations::{OrganizationInvitations, OrganizationMemberships, Organi
 pub use params::{
     CreateInvitationParams, CreateMembershipParams, CreateOrganizationInvitationParams,
     CreateOrganizationParams, CreateUserParams, InvitationListParams, MembershipListParams, MetadataParams,
-    OrganizationInvitationListParams, OrganizationListParams, PageParams, SessionListParams,
-    UpdateOrganizationParams, UpdateUserParams, UserListParams,
+    OrganizationGetParams, OrganizationInvitationListParams, OrganizationListParams, PageParams,
+    SessionListParams, UpdateOrganizationParams, UpdateUserParams, UserListParams,
 };
 pub use policy::{ApiPolicy, RateLimit};
 pub use raw::RawRequest;

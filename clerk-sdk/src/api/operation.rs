@@ -12,8 +12,8 @@ use super::error::Refusal;
 use super::params::{
     CreateInvitationParams, CreateMembershipParams, CreateOrganizationInvitationParams,
     CreateOrganizationParams, CreateUserParams, InvitationListParams, MembershipListParams, MetadataParams,
-    OrganizationInvitationListParams, OrganizationListParams, PageParams, SessionListParams,
-    UpdateOrganizationParams, UpdateUserParams, UserListParams,
+    OrganizationGetParams, OrganizationInvitationListParams, OrganizationListParams, PageParams,
+    SessionListParams, UpdateOrganizationParams, UpdateUserParams, UserListParams,
 };
 
 /// One typed Backend API operation.
@@ -81,7 +81,8 @@ operations! {
     USERS_VERIFY_PASSWORD = "users.verify_password", POST "/users/{user_id}/verify_password",
         body: &["password"];
 
-    ORGS_GET = "organizations.get", GET "/organizations/{organization_id}";
+    ORGS_GET = "organizations.get", GET "/organizations/{organization_id}",
+        query: OrganizationGetParams::NAMES;
     ORGS_LIST = "organizations.list", GET "/organizations", query: OrganizationListParams::NAMES;
     ORGS_CREATE = "organizations.create", POST "/organizations",
         body: CreateOrganizationParams::NAMES;

@@ -8,8 +8,8 @@ use super::model::{DeletedObject, Organization, OrganizationInvitation, Organiza
 use super::operation as op;
 use super::params::{
     CreateMembershipParams, CreateOrganizationInvitationParams, CreateOrganizationParams,
-    MembershipListParams, MetadataParams, OrganizationInvitationListParams, OrganizationListParams,
-    UpdateOrganizationParams,
+    MembershipListParams, MetadataParams, OrganizationGetParams, OrganizationInvitationListParams,
+    OrganizationListParams, UpdateOrganizationParams,
 };
 
 /// The organizations of the instance, from [`BackendApi::organizations`].
@@ -46,6 +46,21 @@ impl<'a> Organizations<'a> {
     /// [`ApiError`]; [`ApiError::is_not_found`] when there is no such organization.
     pub async fn get(&self, id_or_slug: &str) -> Result<Organization, ApiError> {
         self.api.send(op::ORGS_GET.call(&[id_or_slug])?).await
+    }
+
+    /// One organization by id or slug with extra fields, such as its `members_count`
+    /// (`OrganizationGetParams::new().include_members_count(true)`):
+    /// `GET /organizations/{organization_id}`.
+    ///
+    /// # Errors
+    /// [`ApiError`]; [`ApiError::is_not_found`] when there is no such organization.
+    pub async fn get_with(
+        &self,
+        id_or_slug: &str,
+        params: &OrganizationGetParams,
+    ) -> Result<Organization, ApiError> {
+        let call = op::ORGS_GET.call_with(&[id_or_slug], Some(&params.fields), None)?;
+        self.api.send(call).await
     }
 
     /// A page of organizations: `GET /organizations`.

@@ -311,6 +311,16 @@ params! {
 }
 
 params! {
+    /// What `GET /organizations/{organization_id}` adds to the organization.
+    OrganizationGetParams {
+        /// Include `members_count`.
+        include_members_count: bool,
+        /// Include `missing_member_with_elevated_permissions`.
+        include_missing_member_with_elevated_permissions: bool,
+    }
+}
+
+params! {
     /// Filters and paging for `GET /organizations`.
     OrganizationListParams {
         /// Include `members_count` in each organization.

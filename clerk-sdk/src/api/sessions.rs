@@ -56,7 +56,8 @@ impl Sessions<'_> {
 
     /// A session token (the JWT string) for a session: `POST /sessions/{session_id}/tokens`,
     /// or `POST /sessions/{session_id}/tokens/{template_name}` with a JWT template.
-    /// `expires_in_seconds` is sent only when given.
+    /// `expires_in_seconds` is sent only when given (Clerk takes 30 s to ten years, and
+    /// answers 422 outside that).
     ///
     /// # Errors
     /// [`ApiError`].

@@ -85,13 +85,18 @@ pub(super) fn handle(state: &mut State, endpoint: Endpoint, call: &Call) -> Resu
 }
 
 /// A session token for an active session: `sub`, `sid`, `sts`, `iss` (the mock's URL),
-/// `iat`/`nbf`/`exp` (`expires_in_seconds`, default 60 s), the v2 organization claim `o` when
-/// the session has an active organization the user belongs to, then the template's claims.
+/// `iat`/`nbf`/`exp` (`expires_in_seconds`: default 60 s, 30 s to ten years as on Clerk), the
+/// v2 organization claim `o` when the session has an active organization the user belongs to,
+/// then the template's claims.
 fn session_token(state: &mut State, endpoint: Endpoint, call: &Call) -> Result<String, ApiError> {
     let body = call.json()?;
     let lifetime = body.u64("expires_in_seconds")?.unwrap_or(60);
-    if lifetime == 0 {
-        return Err(ApiError::invalid("expires_in_seconds", "must be positive"));
+    // Clerk's documented bounds: 30 s to ten years.
+    if !(30..=315_360_000).contains(&lifetime) {
+        return Err(ApiError::invalid(
+            "expires_in_seconds",
+            "must be between 30 and 315360000",
+        ));
     }
     let keys = signing_key(state)?;
     let store = &state.store;

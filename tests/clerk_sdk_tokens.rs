@@ -114,13 +114,20 @@ fn mint(now_ms: u64) -> Option<(String, Vec<Case>)> {
         .expect("write node's input");
     let output = child.wait_with_output().expect("wait for node");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "mint.mjs failed ({}):\n{stderr}", output.status);
+    assert!(
+        output.status.success(),
+        "mint.mjs failed ({}):\n{stderr}",
+        output.status
+    );
     let stdout = String::from_utf8(output.stdout).expect("UTF-8 from node");
-    let mut lines = stdout.lines().map(|l| {
-        serde_json::from_str::<Value>(l).unwrap_or_else(|e| panic!("mint.mjs printed {l:?}: {e}"))
-    });
+    let mut lines = stdout
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap_or_else(|e| panic!("mint.mjs printed {l:?}: {e}")));
     let meta = lines.next().expect("mint.mjs's first line");
-    let version = meta["meta"]["backend_version"].as_str().expect("version").to_owned();
+    let version = meta["meta"]["backend_version"]
+        .as_str()
+        .expect("version")
+        .to_owned();
     let cases: Vec<Case> = lines
         .map(|mut l| Case {
             name: l["name"].as_str().expect("name").to_owned(),
@@ -131,7 +138,11 @@ fn mint(now_ms: u64) -> Option<(String, Vec<Case>)> {
         })
         .map(adjusted)
         .collect();
-    assert_eq!(Some(cases.len() as u64), meta["meta"]["cases"].as_u64(), "node printed every case");
+    assert_eq!(
+        Some(cases.len() as u64),
+        meta["meta"]["cases"].as_u64(),
+        "node printed every case"
+    );
     Some((version, cases))
 }
 
@@ -197,9 +208,11 @@ fn adjusted(mut case: Case) -> Case {
     }
     if let Some((_, reason)) = BEYOND_JAVASCRIPT_DATES.iter().find(|(n, _)| *n == case.name) {
         case.verify = json!({ "ok": false, "reason": reason });
-        let has = case.request["auth"]["has"].as_object().map_or_else(serde_json::Map::new, |h| {
-            h.keys().map(|k| (k.clone(), Value::Bool(false))).collect()
-        });
+        let has = case.request["auth"]["has"]
+            .as_object()
+            .map_or_else(serde_json::Map::new, |h| {
+                h.keys().map(|k| (k.clone(), Value::Bool(false))).collect()
+            });
         case.request = json!({
             "status": "signed-out",
             "reason": reason,
@@ -244,7 +257,10 @@ async fn compare_verify(clerk: &Clerk, case: &Case) -> Vec<String> {
             "verify_token accepted; upstream refused with {}: {}",
             up["reason"], up["message"]
         )],
-        (Err(e), _) => vec![format!("verify_token refused with {} ({e}); upstream accepted", e.reason())],
+        (Err(e), _) => vec![format!(
+            "verify_token refused with {} ({e}); upstream accepted",
+            e.reason()
+        )],
     }
 }
 
@@ -397,17 +413,28 @@ fn route_mismatches(answer: &Answer, want: &Result<Value, (u16, String)>) -> Vec
 #[tokio::test]
 async fn tokens_minted_by_clerks_sdk_are_judged_as_clerk_judges_them() {
     let now_ms = frozen_now_ms();
-    let Some((version, cases)) = mint(now_ms) else { return };
-    assert_eq!(version, "3.25.0", "the @clerk/backend release our behaviour follows");
+    let Some((version, cases)) = mint(now_ms) else {
+        return;
+    };
+    assert_eq!(
+        version, "3.25.0",
+        "the @clerk/backend release our behaviour follows"
+    );
     for (name, _) in BEYOND_JAVASCRIPT_DATES {
-        assert!(cases.iter().any(|c| c.name == name), "mint.mjs no longer mints {name:?}");
+        assert!(
+            cases.iter().any(|c| c.name == name),
+            "mint.mjs no longer mints {name:?}"
+        );
     }
     let clerk = clerk(now_ms);
     let client = client();
     let mut demos = Vec::new();
     for framework in [Framework::Axum, Framework::Actix] {
         let (listener, _) = bind().await;
-        demos.push((framework, TestServer::start_demo(framework, listener, clerk.clone(), None)));
+        demos.push((
+            framework,
+            TestServer::start_demo(framework, listener, clerk.clone(), None),
+        ));
     }
     let tokens: Vec<&str> = cases.iter().map(|c| c.token.as_str()).collect();
     let mut failures = Vec::new();

@@ -548,7 +548,10 @@ mod tests {
             (state.reason_str(), state.token_type())
         };
         assert!(matches!(header.under(&session), Some(Cow::Borrowed(_))));
-        assert_eq!(reason(header.under(&m2m)), (Some("token-type-mismatch"), Some(TokenType::M2mToken)));
+        assert_eq!(
+            reason(header.under(&m2m)),
+            (Some("token-type-mismatch"), Some(TokenType::M2mToken))
+        );
         assert_eq!(
             reason(expired(TokenCarrier::Cookie).under(&m2m)),
             (Some("No token in header"), Some(TokenType::M2mToken))

@@ -251,7 +251,9 @@ mod tests {
     use super::*;
 
     fn times(claims: Value, now_ms: u64) -> Result<TimeClaims, SessionVerifyError> {
-        let Value::Object(map) = claims else { unreachable!() };
+        let Value::Object(map) = claims else {
+            unreachable!()
+        };
         check_times(&map, 5_000, now_ms)
     }
 
@@ -261,7 +263,12 @@ mod tests {
     #[test]
     fn fractional_time_claims_count_in_whole_seconds() {
         let now_ms = 100_000;
-        let expired = |exp: f64| matches!(times(json!({ "exp": exp }), now_ms), Err(SessionVerifyError::Expired { .. }));
+        let expired = |exp: f64| {
+            matches!(
+                times(json!({ "exp": exp }), now_ms),
+                Err(SessionVerifyError::Expired { .. })
+            )
+        };
         assert!(expired(95.0));
         assert!(expired(95.5));
         assert!(expired(95.999));

@@ -40,7 +40,7 @@ use clerk_integration_tests::{
 };
 use clerk_sdk::auth::Reverification;
 use clerk_sdk::clock::FixedClock;
-use clerk_sdk::{Auth, Clerk, ClerkConfig, Has};
+use clerk_sdk::{AcceptsToken, Auth, Clerk, ClerkConfig, Has, RequestState, TokenType};
 use serde_json::{Value, json};
 
 const AZP: &str = "https://app.example";
@@ -60,8 +60,11 @@ struct Case {
     exact_clock: bool,
     /// `verifyToken`: `{ok, claims}` or `{ok: false, reason, message}`.
     verify: Value,
-    /// `authenticateRequest`: `{status, reason, token_type, headers, auth | auth_error}`.
+    /// `authenticateRequest` accepting session tokens (the default): `{status, reason,
+    /// token_type, headers, auth | auth_error}`.
     request: Value,
+    /// The same accepting session and m2m tokens, as the demos' middleware does.
+    request_either: Value,
 }
 
 /// What `@clerk/backend` is and where it is installed.
@@ -135,6 +138,7 @@ fn mint(now_ms: u64) -> Option<(String, Vec<Case>)> {
             exact_clock: l["exact_clock"].as_bool().expect("exact_clock"),
             verify: l["verify"].take(),
             request: l["request"].take(),
+            request_either: l["request_either"].take(),
         })
         .map(adjusted)
         .collect();
@@ -189,43 +193,52 @@ fn adjusted(mut case: Case) -> Case {
     // RS256 only: upstream refuses RS384/RS512 for its key's algorithm
     // (`token-verification-failed`); we refuse the algorithm itself, before the key.
     let other_rsa = matches!(header_alg(&case.token).as_deref(), Some("RS384" | "RS512"));
-    for verdict in [&mut case.verify, &mut case.request] {
+    for verdict in [&mut case.verify, &mut case.request, &mut case.request_either] {
         if other_rsa && verdict["reason"] == "token-verification-failed" {
             verdict["reason"] = json!("token-invalid-algorithm");
         }
     }
-    // Clean reasons for time failures: a header token that is expired, not yet valid or
-    // issued in the future keeps its verification reason (upstream's request path renames
-    // them for its browser refresh flow).
-    if let Some(reason) = case.request["reason"].as_str() {
-        let ours = match reason {
-            r if r.starts_with("session-token-expired-refresh-") => "token-expired",
-            "session-token-nbf" => "token-not-active-yet",
-            "session-token-iat-in-the-future" => "token-iat-in-the-future",
-            r => r,
-        };
-        case.request["reason"] = json!(ours);
+    for state in [&mut case.request, &mut case.request_either] {
+        // Clean reasons for time failures: a header token that is expired, not yet valid or
+        // issued in the future keeps its verification reason (upstream's request path
+        // renames them for its browser refresh flow).
+        if let Some(reason) = state["reason"].as_str() {
+            let ours = match reason {
+                r if r.starts_with("session-token-expired-refresh-") => "token-expired",
+                "session-token-nbf" => "token-not-active-yet",
+                "session-token-iat-in-the-future" => "token-iat-in-the-future",
+                r => r,
+            };
+            state["reason"] = json!(ours);
+        }
     }
     if let Some((_, reason)) = BEYOND_JAVASCRIPT_DATES.iter().find(|(n, _)| *n == case.name) {
         case.verify = json!({ "ok": false, "reason": reason });
-        let has = case.request["auth"]["has"]
-            .as_object()
-            .map_or_else(serde_json::Map::new, |h| {
-                h.keys().map(|k| (k.clone(), Value::Bool(false))).collect()
-            });
-        case.request = json!({
-            "status": "signed-out",
-            "reason": reason,
-            "token_type": "session_token",
-            "auth": {
-                "is_authenticated": false, "token_type": "session_token", "user_id": null,
-                "session_id": null, "session_status": null, "org_id": null, "org_role": null,
-                "org_slug": null, "org_permissions": null, "actor": null,
-                "factor_verification_age": null, "has": has,
-            },
-        });
+        for state in [&mut case.request, &mut case.request_either] {
+            *state = signed_out_session(reason, state);
+        }
     }
     case
+}
+
+/// A signed-out state with `reason` for a session token, in mint.mjs's shape, asking the
+/// `has()` queries `like` asked.
+fn signed_out_session(reason: &str, like: &Value) -> Value {
+    let has: serde_json::Map<String, Value> = like["auth"]["has"]
+        .as_object()
+        .map(|h| h.keys().map(|k| (k.clone(), Value::Bool(false))).collect())
+        .unwrap_or_default();
+    json!({
+        "status": "signed-out",
+        "reason": reason,
+        "token_type": "session_token",
+        "auth": {
+            "is_authenticated": false, "token_type": "session_token", "user_id": null,
+            "session_id": null, "session_status": null, "org_id": null, "org_role": null,
+            "org_slug": null, "org_permissions": null, "actor": null,
+            "factor_verification_age": null, "machine_id": null, "scopes": null, "has": has,
+        },
+    })
 }
 
 /// Our `verify_token` against `verifyToken`.
@@ -299,6 +312,8 @@ fn auth_view(auth: &Auth, queries: &serde_json::Map<String, Value>) -> Value {
         "org_permissions": auth.org_permissions(),
         "actor": session.and_then(|s| s.actor()),
         "factor_verification_age": session.and_then(|s| s.factor_verification_age()),
+        "machine_id": auth.machine_id(),
+        "scopes": auth.machine().map(|m| m.scopes()),
         "has": has,
     })
 }
@@ -317,16 +332,29 @@ fn has(auth: &Auth, query: &str) -> bool {
     auth.has(&check)
 }
 
-/// Our `authenticate_request` against `authenticateRequest` (header token, default
-/// `acceptsToken`).
-async fn compare_request(clerk: &Clerk, case: &Case) -> Vec<String> {
+/// Our `authenticate_request` against `authenticateRequest` (header token), accepting
+/// session tokens (`either` false: the default) or session and m2m tokens.
+async fn compare_request(clerk: &Clerk, case: &Case, either: bool) -> Vec<String> {
     let request = http::Request::builder()
         .uri("/me")
         .header(http::header::AUTHORIZATION, format!("Bearer {}", case.token))
         .body(())
         .expect("a request");
-    let state = clerk.authenticate_request(&request).await;
-    let up = &case.request;
+    let (state, up) = if either {
+        let accepts = AcceptsToken::Many(vec![TokenType::SessionToken, TokenType::M2mToken]);
+        let state = clerk.authenticate_request_with(&request, &accepts).await;
+        (state, &case.request_either)
+    } else {
+        (clerk.authenticate_request(&request).await, &case.request)
+    };
+    let accepting = if either { "session and m2m" } else { "session" };
+    compare_state(&state, up)
+        .into_iter()
+        .map(|p| format!("accepting {accepting} tokens: {p}"))
+        .collect()
+}
+
+fn compare_state(state: &RequestState, up: &Value) -> Vec<String> {
     let mut out = Vec::new();
     if state.status().as_str() != up["status"] {
         out.push(format!(
@@ -374,9 +402,14 @@ async fn compare_request(clerk: &Clerk, case: &Case) -> Vec<String> {
     out
 }
 
-/// What a demo route must answer for `case`, from `@clerk/backend`'s request state.
+/// What a demo route must answer for `case`, from `@clerk/backend`'s request state: `/me` and
+/// `/admin` accept session tokens, `/either` session and m2m tokens.
 fn expected_route(path: &str, case: &Case) -> Result<Value, (u16, String)> {
-    let up = &case.request;
+    let up = if path == "/either" {
+        &case.request_either
+    } else {
+        &case.request
+    };
     if let Some(reason) = up["reason"].as_str() {
         return Err((401, reason.to_owned()));
     }
@@ -385,6 +418,7 @@ fn expected_route(path: &str, case: &Case) -> Result<Value, (u16, String)> {
         // No auth object upstream (see `compare_request`): the token is the v2 admin's.
         return Ok(match path {
             "/me" => json!({ "user_id": "user_admin", "org_id": "org_2acme", "org_role": "org:admin" }),
+            "/either" => json!({ "caller": "session", "user_id": "user_admin" }),
             _ => json!({ "message": "welcome, org admin", "user_id": "user_admin", "org_id": "org_2acme" }),
         });
     }
@@ -393,6 +427,10 @@ fn expected_route(path: &str, case: &Case) -> Result<Value, (u16, String)> {
         return Err((401, "session-pending".to_owned()));
     }
     match path {
+        "/either" if auth["token_type"] == "m2m_token" => {
+            Ok(json!({ "caller": "machine", "machine_id": auth["machine_id"] }))
+        }
+        "/either" => Ok(json!({ "caller": "session", "user_id": auth["user_id"] })),
         "/me" => Ok(json!({
             "user_id": auth["user_id"], "org_id": auth["org_id"], "org_role": auth["org_role"],
         })),
@@ -441,8 +479,9 @@ async fn tokens_minted_by_clerks_sdk_are_judged_as_clerk_judges_them() {
     let mut axum_answers = Vec::new();
     for case in &cases {
         let mut problems = compare_verify(&clerk, case).await;
-        problems.extend(compare_request(&clerk, case).await);
-        for path in ROUTES {
+        problems.extend(compare_request(&clerk, case, false).await);
+        problems.extend(compare_request(&clerk, case, true).await);
+        for path in ROUTES.into_iter().chain(["/either"]) {
             let want = expected_route(path, case);
             let authorization = format!("Bearer {}", case.token);
             for (framework, demo) in &demos {
@@ -453,7 +492,7 @@ async fn tokens_minted_by_clerks_sdk_are_judged_as_clerk_judges_them() {
                         .chain(leaks(&answer, &tokens))
                         .map(|p| format!("{framework:?} demo GET {path}: {p}")),
                 );
-                if *framework == Framework::Axum {
+                if *framework == Framework::Axum && ROUTES.contains(&path) {
                     axum_answers.push((case, path, answer));
                 }
             }

@@ -9,9 +9,11 @@
 // move it for the one `signJwt` call.
 //
 // Output (stdout): one JSON object per line. The first is { meta: { backend_version } }; then one
-// per token: { name, token, exact_clock, verify, request }, where `exact_clock` says the verdict
-// holds only at `now_ms` (a skew boundary), `verify` is verifyToken's { ok, claims } or
-// { ok: false, reason, message }, and `request` is authenticateRequest's state with toAuth().
+// per token: { name, token, exact_clock, verify, request, request_either }, where `exact_clock`
+// says the verdict holds only at `now_ms` (a skew boundary), `verify` is verifyToken's
+// { ok, claims } or { ok: false, reason, message }, and `request` / `request_either` are
+// authenticateRequest's state with toAuth(), accepting session tokens (the default) / session
+// and m2m tokens.
 
 import { createRequire } from 'node:module';
 import { generateKeyPairSync, webcrypto } from 'node:crypto';
@@ -73,6 +75,17 @@ const v1 = (sub, role, extra = {}) => ({
   sub,
   ...extra,
 });
+// A JWT-format m2m token as Clerk issues one: machine subject, `mt_` id, scopes.
+const m2m = (extra = {}) => ({
+  exp: NOW_S + 3600,
+  iss: ISS,
+  jti: 'mt_2reporter',
+  nbf: NOW_S - 10,
+  scopes: 'mch_2billing mch_2reports',
+  sub: 'mch_2reporter',
+  aud: ['mch_2billing', 'mch_2reports'],
+  ...extra,
+});
 const without = (object, ...names) => {
   const copy = { ...object };
   for (const name of names) delete copy[name];
@@ -104,7 +117,11 @@ const cases = [
   ['typ at+jwt (OAuth access token)', v2('user_member', 'member'), { header: header({ typ: 'at+jwt' }) }],
   ['cat JWT template', v2('user_member', 'member'), { header: header({ cat: TEMPLATE }) }],
   ['cat m2m on a user token', v2('user_member', 'member'), { header: header({ cat: M2M }) }],
-  ['m2m JWT (mch_ subject)', { exp: NOW_S + 3600, nbf: NOW_S - 10, sub: 'mch_reporter', jti: 'mt_1', aud: ['mch_a'], scopes: 'mch_a' }, { header: header({ cat: M2M }) }],
+  ['m2m JWT', m2m(), { header: header({ cat: M2M }) }],
+  ['m2m JWT without cat', m2m(), { header: without(header(), 'cat') }],
+  ['m2m JWT with the session cat', m2m(), { header: header({ cat: SESSION }) }],
+  ['m2m JWT expired', m2m({ exp: NOW_S - 600, nbf: NOW_S - 900 }), { header: header({ cat: M2M }), at: -900 }],
+  ['m2m JWT signed by another key', m2m(), { header: header({ cat: M2M }), key: otherKey }],
   ['crit and jku headers', v2('user_member', 'member'), { header: header({ crit: ['exp'], jku: 'https://evil.example/jwks' }) }],
   ['RS384', v2('user_admin', 'admin'), { alg: 'RS384' }],
   ['RS512', v2('user_admin', 'admin'), { alg: 'RS512' }],
@@ -194,7 +211,8 @@ const HAS_CHECKS = [
 emit({ meta: { backend_version: backendVersion, cases: results.length } });
 for (const result of results) {
   result.verify = await verdict(result.token);
-  result.request = await requestState(result.token);
+  result.request = await requestState(result.token, 'session_token');
+  result.request_either = await requestState(result.token, ['session_token', 'm2m_token']);
   emit(result);
 }
 
@@ -207,11 +225,11 @@ async function verdict(token) {
   }
 }
 
-async function requestState(token) {
+async function requestState(token, acceptsToken) {
   const request = new Request('https://api.example/me', {
     headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
   });
-  const state = await clerk.authenticateRequest(request, { authorizedParties: [AZP] });
+  const state = await clerk.authenticateRequest(request, { authorizedParties: [AZP], acceptsToken });
   const out = {
     status: state.status,
     reason: state.reason,
@@ -253,6 +271,8 @@ function authView(auth) {
     org_permissions: auth.orgPermissions ?? null,
     actor: auth.actor ?? null,
     factor_verification_age: auth.factorVerificationAge ?? null,
+    machine_id: auth.machineId ?? null,
+    scopes: auth.scopes ?? null,
     has,
   };
 }

@@ -192,13 +192,20 @@ const BEYOND_JAVASCRIPT_DATES: [(&str, &str); 2] = [
 fn adjusted(mut case: Case) -> Case {
     // RS256 only: upstream refuses RS384/RS512 for its key's algorithm
     // (`token-verification-failed`); we refuse the algorithm itself, before the key.
+    let raw_reasons = [
+        case.request["reason"].clone(),
+        case.request_either["reason"].clone(),
+    ];
     let other_rsa = matches!(header_alg(&case.token).as_deref(), Some("RS384" | "RS512"));
     for verdict in [&mut case.verify, &mut case.request, &mut case.request_either] {
         if other_rsa && verdict["reason"] == "token-verification-failed" {
             verdict["reason"] = json!("token-invalid-algorithm");
         }
     }
-    for state in [&mut case.request, &mut case.request_either] {
+    for (state, raw_reason) in [&mut case.request, &mut case.request_either]
+        .into_iter()
+        .zip(raw_reasons)
+    {
         // Clean reasons for time failures: a header token that is expired, not yet valid or
         // issued in the future keeps its verification reason (upstream's request path
         // renames them for its browser refresh flow).
@@ -210,6 +217,10 @@ fn adjusted(mut case: Case) -> Case {
                 r => r,
             };
             state["reason"] = json!(ours);
+        }
+        // The state's debug header says the state's reason: ours too.
+        if state["headers"]["x-clerk-auth-reason"] == raw_reason {
+            state["headers"]["x-clerk-auth-reason"] = state["reason"].clone();
         }
     }
     if let Some((_, reason)) = BEYOND_JAVASCRIPT_DATES.iter().find(|(n, _)| *n == case.name) {
@@ -441,11 +452,31 @@ fn expected_route(path: &str, case: &Case) -> Result<Value, (u16, String)> {
     }
 }
 
-fn route_mismatches(answer: &Answer, want: &Result<Value, (u16, String)>) -> Vec<String> {
-    match want {
+/// Every way a demo's `answer` on `path` differs from `want`, and from the debug headers
+/// upstream's state carries (`x-clerk-auth-status` and `-reason` when signed out; messages are
+/// each SDK's own words).
+fn route_mismatches(answer: &Answer, path: &str, case: &Case) -> Vec<String> {
+    let want = expected_route(path, case);
+    let mut out = match &want {
         Ok(body) => success_mismatches(answer, body),
         Err((status, reason)) => rejection_mismatches(answer, *status, reason),
+    };
+    let up = if path == "/either" {
+        &case.request_either
+    } else {
+        &case.request
+    };
+    for name in ["x-clerk-auth-status", "x-clerk-auth-reason"] {
+        if let Some(value) = up["headers"][name].as_str()
+            && answer.header(name) != Some(value)
+        {
+            out.push(format!(
+                "{name} {:?} (upstream's state: {value})",
+                answer.header(name)
+            ));
+        }
     }
+    out
 }
 
 #[tokio::test]
@@ -482,12 +513,11 @@ async fn tokens_minted_by_clerks_sdk_are_judged_as_clerk_judges_them() {
         problems.extend(compare_request(&clerk, case, false).await);
         problems.extend(compare_request(&clerk, case, true).await);
         for path in ROUTES.into_iter().chain(["/either"]) {
-            let want = expected_route(path, case);
             let authorization = format!("Bearer {}", case.token);
             for (framework, demo) in &demos {
                 let answer = get(&client, &demo.url(path), Some(&authorization)).await;
                 problems.extend(
-                    route_mismatches(&answer, &want)
+                    route_mismatches(&answer, path, case)
                         .into_iter()
                         .chain(leaks(&answer, &tokens))
                         .map(|p| format!("{framework:?} demo GET {path}: {p}")),

@@ -285,16 +285,20 @@ function pemBody(pem) {
   return Buffer.from(pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, ''), 'base64');
 }
 
-function withPayload(token, change) {
-  const [h, p, s] = token.split('.');
-  const payload = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
-  return [h, b64url(JSON.stringify(change(payload))), s].join('.');
+// The token with its header (part 0) or payload (part 1) re-encoded after `change`, the
+// signature kept.
+function withPart(token, index, change) {
+  const parts = token.split('.');
+  const json = JSON.parse(Buffer.from(parts[index], 'base64url').toString('utf8'));
+  parts[index] = b64url(JSON.stringify(change(json)));
+  return parts.join('.');
+}
+function withHeader(token, change) {
+  return withPart(token, 0, change);
 }
 
-function withHeader(token, change) {
-  const [h, p, s] = token.split('.');
-  const head = JSON.parse(Buffer.from(h, 'base64url').toString('utf8'));
-  return [b64url(JSON.stringify(change(head))), p, s].join('.');
+function withPayload(token, change) {
+  return withPart(token, 1, change);
 }
 
 // One signature character changed (in the middle, so the encoding stays canonical).

@@ -5,13 +5,17 @@
 //! and v2 claims, organisations, actors, pending sessions, and the edge cases: expiry, skew
 //! boundaries, `azp`, `sub`, `typ`, `cat`, `kid`, other algorithms, other keys, tampering, odd
 //! encodings) and prints, for each token, `verifyToken`'s verdict and `authenticateRequest`'s
-//! state with its `toAuth()` (identity, organisation, `has()` answers). The test then requires:
+//! state with its `toAuth()` (identity, organisation, machine, `has()` answers), accepting
+//! session tokens and accepting session and m2m tokens. The test then requires:
 //!
 //! - `Clerk::verify_token` gives the same claims or the same reason;
-//! - `Clerk::authenticate_request` gives the same status, reason, token type and auth object;
-//! - the axum and actix demos (real HTTP on 127.0.0.1) answer `/me` and `/admin` as those
-//!   verdicts say: 200 with the caller, 403 for a member on `/admin`, 401 with the reason;
-//! - the Worker example in workerd (both builds), when built, answers exactly as the axum demo.
+//! - `Clerk::authenticate_request` (and `authenticate_request_with` both types) gives the same
+//!   status, reason, token type and auth object;
+//! - the axum and actix demos (real HTTP on 127.0.0.1) answer `/me`, `/admin` and `/either` as
+//!   those verdicts say: 200 with the caller, 403 for a member on `/admin`, 401 with the reason
+//!   and upstream's `x-clerk-auth-status` / `x-clerk-auth-reason`;
+//! - the Worker example in workerd (both builds), when built, answers `/me` and `/admin`
+//!   exactly as the axum demo.
 //!
 //! Where we differ from `@clerk/backend` on purpose, the expected answer is upstream's adjusted
 //! by the documented difference (crate docs, "Differences from @clerk/backend"): RS384/RS512 are
@@ -19,9 +23,9 @@
 //! a JavaScript date cannot hold is refused (upstream lets it pass), and a `fea` element
 //! without a colon fails closed instead of throwing. Anything else is a bug.
 //!
-//! Both sides read a clock frozen at one whole second, so the skew boundaries are exact. The
-//! Worker reads the real clock: it gets only the tokens whose verdict does not change within a
-//! minute of that second.
+//! Both sides read a clock frozen at one whole second (node's `Date.now`, our `FixedClock`), so
+//! the skew boundaries are exact. The Worker reads the real clock: it gets only the tokens
+//! whose verdict stays the same for minutes around that second.
 //!
 //! Without node or `examples/worker/node_modules` (`npm ci` there), or without the Worker builds
 //! (`.ci/worker`), the test prints loudly what it skipped; with `CI=true` it fails.
@@ -48,6 +52,7 @@ const ISSUER: &str = "https://example.clerk.accounts.dev";
 const SECRET_KEY: &str = "sk_test_clerk_sdk_tokens_never_sent";
 /// `pk_test_` + base64 of `example.clerk.accounts.dev$`.
 const PUBLISHABLE_KEY: &str = "pk_test_ZXhhbXBsZS5jbGVyay5hY2NvdW50cy5kZXYk";
+/// The demo routes the Worker also serves (the demos serve `/either` too).
 const ROUTES: [&str; 2] = ["/me", "/admin"];
 const WORKER_BUILDS: [&str; 2] = [WEBCRYPTO, RUST_CRYPTO];
 
@@ -67,7 +72,7 @@ struct Case {
     request_either: Value,
 }
 
-/// What `@clerk/backend` is and where it is installed.
+/// The Worker example's directory, where `npm ci` installs `@clerk/backend`.
 fn worker_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/worker")
 }
@@ -158,7 +163,8 @@ fn frozen_now_ms() -> u64 {
     now.as_secs() * 1000
 }
 
-/// Our verifier configured as the demos and the Worker are, reading `clock`.
+/// Our verifier, configured as the Worker is (JWT key, authorized party, keys), reading a
+/// clock frozen at `now_ms`.
 fn clerk(now_ms: u64) -> Clerk {
     let config = ClerkConfig::builder()
         .jwt_key(test_keys().public_key_pem().expect("public key PEM"))
@@ -531,7 +537,7 @@ async fn tokens_minted_by_clerks_sdk_are_judged_as_clerk_judges_them() {
     }
     failures.extend(compare_worker(&axum_answers, &tokens).await);
     eprintln!(
-        "{} tokens minted by @clerk/backend {version}: {} disagreements",
+        "{} tokens minted by @clerk/backend {version}, {} disagreements with it",
         cases.len(),
         failures.len()
     );

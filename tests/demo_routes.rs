@@ -126,9 +126,16 @@ fn expected(path: &str, case: Case) -> Want {
     if path == "/public" {
         return Want::Ok(json!({ "message": "public: no sign-in needed" }));
     }
-    // A route that admits only m2m tokens answers a missing header with upstream's literal.
-    if path == "/machine" && case == Case::NoToken {
-        return Want::Rejected(401, "No token in header");
+    // A route that admits only m2m tokens answers a missing header with upstream's literal,
+    // and any other credential as a type mismatch without verifying it, as @clerk/backend
+    // does: a malformed, expired or foreign session token is not an m2m token (even when its
+    // keys cannot be had).
+    if path == "/machine" {
+        return match case {
+            Case::NoToken => Want::Rejected(401, "No token in header"),
+            Case::M2m => Want::Ok(json!({ "machine_id": "mch_reporter", "token_type": "m2m_token" })),
+            _ => mismatch,
+        };
     }
     if let Some(want) = signed_out(case) {
         return want;
@@ -141,10 +148,6 @@ fn expected(path: &str, case: Case) -> Want {
         ("/admin", Case::Admin) => Want::Ok(json!({
             "message": "welcome, org admin", "user_id": "user_admin", "org_id": "org_1"
         })),
-        ("/machine", Case::Member | Case::Admin) => mismatch,
-        ("/machine", Case::M2m) => {
-            Want::Ok(json!({ "machine_id": "mch_reporter", "token_type": "m2m_token" }))
-        }
         ("/either", Case::Member) => Want::Ok(json!({ "caller": "session", "user_id": "user_member" })),
         ("/either", Case::Admin) => Want::Ok(json!({ "caller": "session", "user_id": "user_admin" })),
         ("/either", Case::M2m) => Want::Ok(json!({ "caller": "machine", "machine_id": "mch_reporter" })),

@@ -278,6 +278,42 @@ impl Answer {
     }
 }
 
+/// The parts of an answer two servers must share: status, the auth headers, and the JSON body
+/// (compared as JSON: key order is serde_json's choice on each side), with the clock readings
+/// of expiry messages (`now 2026-01-01T00:00:00.123Z`, read a few ms apart) masked.
+pub fn comparable(answer: &Answer) -> Value {
+    let header = |name| answer.header(name).map(without_now);
+    let text = without_now(&answer.text);
+    serde_json::json!({
+        "status": answer.status,
+        "content-type": header("content-type"),
+        "www-authenticate": header("www-authenticate"),
+        "x-clerk-auth-status": header("x-clerk-auth-status"),
+        "x-clerk-auth-reason": header("x-clerk-auth-reason"),
+        "x-clerk-auth-message": header("x-clerk-auth-message"),
+        "body": serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    })
+}
+
+/// `text` with every `now <UTC timestamp>` reading replaced by `now <now>`.
+fn without_now(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("now ") {
+        out.push_str(&rest[..at + 4]);
+        rest = &rest[at + 4..];
+        let stamp = rest
+            .find(|c: char| !(c.is_ascii_digit() || "-:.TZ".contains(c)))
+            .unwrap_or(rest.len());
+        if stamp > 0 && rest[..stamp].ends_with('Z') {
+            out.push_str("<now>");
+            rest = &rest[stamp..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Sends `method url` with an optional `Authorization` value.
 ///
 /// # Panics

@@ -15,8 +15,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use clerk_examples::demo::{WEBHOOK_PATH, app, with_replay_store};
 use clerk_integration_tests::workerd::{Bindings, RUST_CRYPTO, Service, WEBCRYPTO, Workerd, WorkerdParts};
 use clerk_integration_tests::{
-    Answer, TestServer, client, get, leaks, now_s, rejection_mismatches, send_raw, success_mismatches,
-    test_keys, webhook_rejection_mismatches,
+    Answer, TestServer, client, comparable, get, leaks, now_s, rejection_mismatches, send_raw,
+    success_mismatches, test_keys, webhook_rejection_mismatches,
 };
 use clerk_sdk::testing::{SessionTokenBuilder, sign_webhook};
 use clerk_sdk::webhook::Webhook;
@@ -34,41 +34,6 @@ const WEBHOOK_BODY: &str =
 const M2M_CATEGORY: &str = "cl_B7d4PD333AAA";
 const HOUR: Duration = Duration::from_secs(3600);
 const VARIANTS: [&str; 2] = [WEBCRYPTO, RUST_CRYPTO];
-
-/// The answer parts the Worker must share with the demo: status, the auth headers, and the
-/// JSON body (compared as JSON: key order is serde_json's choice on each side), with the clock
-/// readings of expiry messages (`now 2026-01-01T00:00:00.123Z`, read a few ms apart) masked.
-fn comparable(answer: &Answer) -> serde_json::Value {
-    let header = |name| answer.header(name).map(without_now);
-    let text = without_now(&answer.text);
-    json!({
-        "status": answer.status,
-        "content-type": header("content-type"),
-        "www-authenticate": header("www-authenticate"),
-        "x-clerk-auth-status": header("x-clerk-auth-status"),
-        "x-clerk-auth-reason": header("x-clerk-auth-reason"),
-        "x-clerk-auth-message": header("x-clerk-auth-message"),
-        "body": serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
-    })
-}
-
-fn without_now(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("now ") {
-        out.push_str(&rest[..at + 4]);
-        rest = &rest[at + 4..];
-        let stamp = rest
-            .find(|c: char| !(c.is_ascii_digit() || "-:.TZ".contains(c)))
-            .unwrap_or(rest.len());
-        if stamp > 0 && rest[..stamp].ends_with('Z') {
-            out.push_str("<now>");
-            rest = &rest[stamp..];
-        }
-    }
-    out.push_str(rest);
-    out
-}
 
 fn bindings() -> Bindings {
     Bindings {

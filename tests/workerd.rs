@@ -78,11 +78,10 @@ impl WorkerdParts {
 /// # Panics
 /// With `CI=true`: CI must run the Worker.
 pub fn skip_or_fail(missing: &[String]) {
-    let what = format!(
+    crate::skip_loudly_or_fail(&format!(
         "workerd test NOT RUN: missing {} (run .ci/wasm, or examples/worker/build.sh after npm ci)",
         missing.join(", ")
-    );
-    crate::skip_loudly_or_fail(&what);
+    ));
 }
 
 /// The values every Worker in the process is given as bindings.

@@ -241,15 +241,31 @@ impl RequestState {
     ///
     /// The state still answers when the credential was verified, refused for its own faults,
     /// or of a type `accepts` refuses too; a missing credential gets the answer for `accepts`.
-    /// Only a credential that was never verified because the earlier types refused it, or a
-    /// missing header where `accepts` would also read the session cookie, needs a new
-    /// authentication. The answer borrows `self` when it is this very state.
+    /// A credential refused for its own faults whose type `accepts` does not admit is a type
+    /// mismatch under `accepts`, as a route accepting only `accepts` answers it without
+    /// verifying (an expired session token on an m2m-only route, a broken m2m JWT on a
+    /// session route); one read from the session cookie is no credential at all where session
+    /// tokens are not accepted. Only a credential that was never verified because the earlier
+    /// types refused it, or a missing header where `accepts` would also read the session
+    /// cookie, needs a new authentication. The answer borrows `self` when it is this very
+    /// state.
     pub fn under(&self, accepts: &AcceptsToken) -> Option<Cow<'_, RequestState>> {
         use SignedOutReason as R;
         match &self.reason {
-            None | Some(R::Token { .. } | R::Machine { .. } | R::UnusableAuthorizationHeader) => {
-                Some(Cow::Borrowed(self))
+            Some(R::Token {
+                carrier: TokenCarrier::Cookie,
+                ..
+            }) if !accepts.accepts(TokenType::SessionToken) => {
+                Some(Cow::Owned(RequestState::no_credential(accepts)))
             }
+            Some(R::Token { .. } | R::Machine { .. }) => match self.token_type {
+                Some(found) if !accepts.accepts(found) => Some(Cow::Owned(RequestState::signed_out(
+                    R::TokenTypeMismatch { found },
+                    accepts.mismatch_type(),
+                ))),
+                _ => Some(Cow::Borrowed(self)),
+            },
+            None | Some(R::UnusableAuthorizationHeader) => Some(Cow::Borrowed(self)),
             // No header: the cookie was read iff session tokens were accepted before.
             Some(R::SessionTokenMissing) => Some(Cow::Owned(RequestState::no_credential(accepts))),
             Some(R::NoTokenInHeader) if !accepts.accepts(TokenType::SessionToken) => {
@@ -502,6 +518,51 @@ mod tests {
             JwksError::NoKeys,
             JwksError::KidNotFound { kid: "k".into() },
         ]
+    }
+
+    /// A refusal decided while accepting sessions and m2m tokens, read by a route that
+    /// accepts one of them: the credential's own fault where its type is accepted, a type
+    /// mismatch (or no credential, for a cookie) where it is not, as that route alone answers.
+    #[test]
+    fn a_refusal_answers_a_narrower_route_as_that_route_would() {
+        let m2m = AcceptsToken::One(TokenType::M2mToken);
+        let session = AcceptsToken::One(TokenType::SessionToken);
+        let expired = |carrier| {
+            RequestState::signed_out(
+                SignedOutReason::Token {
+                    error: SessionVerifyError::Expired { exp: 1.0, now_ms: 2 },
+                    carrier,
+                },
+                Some(TokenType::SessionToken),
+            )
+        };
+        let broken_m2m = RequestState::signed_out(
+            SignedOutReason::Machine {
+                error: MachineTokenError::KeyUnresolved,
+            },
+            Some(TokenType::M2mToken),
+        );
+        let header = expired(TokenCarrier::Header);
+        let reason = |state: Option<Cow<'_, RequestState>>| {
+            let state = state.expect("answers without verifying");
+            (state.reason_str(), state.token_type())
+        };
+        assert!(matches!(header.under(&session), Some(Cow::Borrowed(_))));
+        assert_eq!(
+            reason(header.under(&m2m)),
+            (Some("token-type-mismatch"), Some(TokenType::M2mToken))
+        );
+        assert_eq!(
+            reason(expired(TokenCarrier::Cookie).under(&m2m)),
+            (Some("No token in header"), Some(TokenType::M2mToken))
+        );
+        assert!(matches!(broken_m2m.under(&m2m), Some(Cow::Borrowed(_))));
+        assert_eq!(
+            reason(broken_m2m.under(&session)),
+            (Some("token-type-mismatch"), Some(TokenType::SessionToken))
+        );
+        let either = AcceptsToken::Many(vec![TokenType::SessionToken, TokenType::M2mToken]);
+        assert!(matches!(broken_m2m.under(&either), Some(Cow::Borrowed(_))));
     }
 
     #[test]

@@ -175,7 +175,7 @@ pub(crate) fn check_time_claims(
 
 // f64 like upstream: JSON numbers may be fractional, and ms timestamps fit exactly.
 fn check_exp(exp: f64, skew_ms: u64, now_ms: u64) -> Result<(), SessionVerifyError> {
-    if exp * 1000.0 <= now_ms as f64 - skew_ms as f64 {
+    if claim_ms(exp) <= now_ms as f64 - skew_ms as f64 {
         return Err(SessionVerifyError::Expired { exp, now_ms });
     }
     Ok(())
@@ -183,7 +183,7 @@ fn check_exp(exp: f64, skew_ms: u64, now_ms: u64) -> Result<(), SessionVerifyErr
 
 fn check_nbf(nbf: Option<f64>, skew_ms: u64, now_ms: u64) -> Result<(), SessionVerifyError> {
     match nbf {
-        Some(nbf) if nbf * 1000.0 > now_ms as f64 + skew_ms as f64 => {
+        Some(nbf) if claim_ms(nbf) > now_ms as f64 + skew_ms as f64 => {
             Err(SessionVerifyError::NotActiveYet { nbf, now_ms })
         }
         _ => Ok(()),
@@ -192,11 +192,22 @@ fn check_nbf(nbf: Option<f64>, skew_ms: u64, now_ms: u64) -> Result<(), SessionV
 
 fn check_iat(iat: Option<f64>, skew_ms: u64, now_ms: u64) -> Result<(), SessionVerifyError> {
     match iat {
-        Some(iat) if iat * 1000.0 > now_ms as f64 + skew_ms as f64 => {
+        Some(iat) if claim_ms(iat) > now_ms as f64 + skew_ms as f64 => {
             Err(SessionVerifyError::IssuedInTheFuture { iat, now_ms })
         }
         _ => Ok(()),
     }
+}
+
+/// A time claim in milliseconds as upstream reads it: whole seconds, the fraction dropped
+/// (toward zero), because it sets a JavaScript `Date` with `setUTCSeconds`. So `exp` 99.5
+/// expires with `exp` 99, and `nbf` 100.5 is active with `nbf` 100.
+///
+/// Values a JavaScript `Date` cannot hold are still compared as numbers (upstream's date turns
+/// invalid there and every comparison passes, so a token would never expire or be active
+/// before its `nbf`; we refuse it instead).
+fn claim_ms(secs: f64) -> f64 {
+    secs.trunc() * 1000.0
 }
 
 /// A time claim: absent is `None`, a number is its value, anything else is an error.
@@ -230,5 +241,76 @@ fn printable_claim(value: &str) -> String {
 impl From<MalformedToken> for SessionVerifyError {
     fn from(e: MalformedToken) -> Self {
         SessionVerifyError::Malformed(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn times(claims: Value, now_ms: u64) -> Result<TimeClaims, SessionVerifyError> {
+        let Value::Object(map) = claims else {
+            unreachable!()
+        };
+        check_times(&map, 5_000, now_ms)
+    }
+
+    /// Upstream drops the fraction of a time claim: at now = 100 s with the 5 s skew, `exp`
+    /// 95.5 is expired like 95, `nbf` and `iat` 105.5 are fine like 105; 96 and 106 are where
+    /// the answers change.
+    #[test]
+    fn fractional_time_claims_count_in_whole_seconds() {
+        let now_ms = 100_000;
+        let expired = |exp: f64| {
+            matches!(
+                times(json!({ "exp": exp }), now_ms),
+                Err(SessionVerifyError::Expired { .. })
+            )
+        };
+        assert!(expired(95.0));
+        assert!(expired(95.5));
+        assert!(expired(95.999));
+        assert!(!expired(96.0));
+        let late = json!(200);
+        assert!(times(json!({ "exp": late, "nbf": 105.5, "iat": 105.5 }), now_ms).is_ok());
+        assert!(matches!(
+            times(json!({ "exp": late, "nbf": 106.0 }), now_ms),
+            Err(SessionVerifyError::NotActiveYet { .. })
+        ));
+        assert!(matches!(
+            times(json!({ "exp": late, "iat": 106.0 }), now_ms),
+            Err(SessionVerifyError::IssuedInTheFuture { .. })
+        ));
+        // Toward zero, as JavaScript's ToIntegerOrInfinity: -0.5 is 0 s, not -1 s, so at
+        // now − skew = −0.5 s it has not expired yet.
+        assert!(times(json!({ "exp": -0.5 }), 4_500).is_ok());
+        assert!(times(json!({ "exp": -1.0 }), 4_500).is_err());
+        // The claim is reported as the token carries it.
+        assert!(matches!(
+            times(json!({ "exp": 95.5 }), now_ms),
+            Err(SessionVerifyError::Expired { exp, .. }) if exp == 95.5
+        ));
+    }
+
+    /// Beyond the range of a JavaScript date (±8.64e12 s) upstream's comparisons all pass; we
+    /// keep comparing numbers, so such a token is not yet active, or expired, never accepted.
+    #[test]
+    fn time_claims_beyond_javascript_dates_fail_closed() {
+        let now_ms = 100_000;
+        assert!(matches!(
+            times(json!({ "exp": 1e20, "nbf": 9e12 }), now_ms),
+            Err(SessionVerifyError::NotActiveYet { .. })
+        ));
+        assert!(matches!(
+            times(json!({ "exp": 1e20, "iat": 9e12 }), now_ms),
+            Err(SessionVerifyError::IssuedInTheFuture { .. })
+        ));
+        assert!(matches!(
+            times(json!({ "exp": -9e12 }), now_ms),
+            Err(SessionVerifyError::Expired { .. })
+        ));
+        assert!(times(json!({ "exp": 9e12 }), now_ms).is_ok());
     }
 }

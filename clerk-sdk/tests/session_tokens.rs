@@ -424,6 +424,53 @@ async fn credential_sources() {
     }
 }
 
+/// A state decided while accepting session tokens, read by a route that accepts only m2m
+/// tokens (`RequestState::under`): a cookie is no credential there, signed in or not, as
+/// when that route authenticates alone; a refused header token is a type mismatch.
+#[tokio::test]
+async fn a_session_from_the_cookie_is_no_credential_for_an_m2m_only_route() {
+    let clerk = clerk();
+    let m2m = clerk_sdk::AcceptsToken::One(TokenType::M2mToken);
+    let token = keys()
+        .session("user_cookie")
+        .authorized_party(APP)
+        .sign()
+        .unwrap();
+    let expired = keys()
+        .session("user_cookie")
+        .authorized_party(APP)
+        .expired()
+        .sign()
+        .unwrap();
+    for (name, token) in [("valid", &token), ("expired", &expired)] {
+        let mut cookie = http::Request::new(());
+        cookie.headers_mut().insert(
+            http::header::COOKIE,
+            format!("__session={token}").parse().unwrap(),
+        );
+        let alone = clerk.authenticate_request_with(&cookie, &m2m).await;
+        assert_eq!(alone.reason_str(), Some("No token in header"), "{name}");
+        let decided = authenticate(&clerk, &cookie).await;
+        let narrowed = decided.under(&m2m).expect("answers without verifying again");
+        assert_eq!(narrowed.reason_str(), alone.reason_str(), "{name}");
+        assert_eq!(narrowed.token_type(), alone.token_type(), "{name}");
+
+        // From the header: a refusal becomes the route's type mismatch; a session that was
+        // verified stays one, and the route's guard refuses its type.
+        let header = bearer(token);
+        let alone = clerk.authenticate_request_with(&header, &m2m).await;
+        assert_eq!(alone.reason_str(), Some("token-type-mismatch"), "{name}");
+        let decided = authenticate(&clerk, &header).await;
+        let narrowed = decided.under(&m2m).expect("answers without verifying again");
+        if name == "valid" {
+            assert!(narrowed.is_authenticated());
+            assert_eq!(narrowed.token_type(), Some(TokenType::SessionToken));
+        } else {
+            assert_eq!(narrowed.reason_str(), alone.reason_str(), "{name}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn messages_name_the_carrier_and_never_the_token() {
     let token = keys()

@@ -172,10 +172,18 @@ pub struct RequestState {
     reason: Option<SignedOutReason>,
     token_type: Option<TokenType>,
     auth: Auth,
+    /// Whether the credential came from the session cookie, not the `Authorization` header:
+    /// a route that accepts no session tokens reads no cookie, so for it such a request has
+    /// no credential at all.
+    from_cookie: bool,
 }
 
 impl RequestState {
-    pub(crate) fn signed_in(session: SessionAuth, treat_pending_as_signed_out: bool) -> Self {
+    pub(crate) fn signed_in(
+        session: SessionAuth,
+        treat_pending_as_signed_out: bool,
+        carrier: TokenCarrier,
+    ) -> Self {
         let auth = if treat_pending_as_signed_out && session.is_pending() {
             Auth::SignedOut(SignedOutAuth {
                 token_type: Some(TokenType::SessionToken),
@@ -189,6 +197,7 @@ impl RequestState {
             reason: None,
             token_type: Some(TokenType::SessionToken),
             auth,
+            from_cookie: carrier == TokenCarrier::Cookie,
         }
     }
 
@@ -198,10 +207,15 @@ impl RequestState {
             reason: None,
             token_type: Some(machine.token_type()),
             auth: Auth::Machine(Box::new(machine)),
+            from_cookie: false,
         }
     }
 
     pub(crate) fn signed_out(reason: SignedOutReason, token_type: Option<TokenType>) -> Self {
+        let reason_carrier = match &reason {
+            SignedOutReason::Token { carrier, .. } => Some(*carrier),
+            _ => None,
+        };
         RequestState {
             status: AuthStatus::SignedOut,
             reason: Some(reason),
@@ -210,6 +224,7 @@ impl RequestState {
                 token_type,
                 pending: false,
             }),
+            from_cookie: matches!(reason_carrier, Some(TokenCarrier::Cookie)),
         }
     }
 
@@ -244,20 +259,17 @@ impl RequestState {
     /// A credential refused for its own faults whose type `accepts` does not admit is a type
     /// mismatch under `accepts`, as a route accepting only `accepts` answers it without
     /// verifying (an expired session token on an m2m-only route, a broken m2m JWT on a
-    /// session route); one read from the session cookie is no credential at all where session
-    /// tokens are not accepted. Only a credential that was never verified because the earlier
+    /// session route); one read from the session cookie, accepted or refused, is no credential
+    /// at all where session tokens are not accepted. Only a credential that was never verified because the earlier
     /// types refused it, or a missing header where `accepts` would also read the session
     /// cookie, needs a new authentication. The answer borrows `self` when it is this very
     /// state.
     pub fn under(&self, accepts: &AcceptsToken) -> Option<Cow<'_, RequestState>> {
         use SignedOutReason as R;
+        if self.from_cookie && !accepts.accepts(TokenType::SessionToken) {
+            return Some(Cow::Owned(RequestState::no_credential(accepts)));
+        }
         match &self.reason {
-            Some(R::Token {
-                carrier: TokenCarrier::Cookie,
-                ..
-            }) if !accepts.accepts(TokenType::SessionToken) => {
-                Some(Cow::Owned(RequestState::no_credential(accepts)))
-            }
             Some(R::Token { .. } | R::Machine { .. }) => match self.token_type {
                 Some(found) if !accepts.accepts(found) => Some(Cow::Owned(RequestState::signed_out(
                     R::TokenTypeMismatch { found },

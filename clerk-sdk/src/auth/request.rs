@@ -213,6 +213,7 @@ impl Authenticator {
                 RequestState::signed_in(
                     SessionAuth::from_verified(entry),
                     self.treat_pending_as_signed_out,
+                    carrier,
                 )
             }
             Err(error) => RequestState::signed_out(SignedOutReason::Token { error, carrier }, session_type),
@@ -231,6 +232,7 @@ impl Authenticator {
                 Ok(()) => RequestState::signed_in(
                     SessionAuth::from_verified(entry),
                     self.treat_pending_as_signed_out,
+                    carrier,
                 ),
                 Err(error) => RequestState::signed_out(
                     SignedOutReason::Token { error, carrier },

@@ -10,7 +10,6 @@
 //! test says loudly that it skipped; with `CI=true` it fails.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 use clerk_sdk::api::{self, OPERATIONS};
 use serde_json::{Map, Value};
@@ -19,48 +18,9 @@ use serde_json::{Map, Value};
 /// `BackendApi::request`): none at present.
 const NOT_OFFERED: &[(&str, &str)] = &[];
 
-fn spec_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/clerk-openapi/bapi-2026-05-12.yml")
-}
-
+/// The document, or `None` after saying loudly that it is missing (a failure with `CI=true`).
 fn load_spec() -> Option<Value> {
-    let path = spec_path();
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "CI=true but Clerk's OpenAPI document is missing at {}",
-            path.display()
-        );
-        eprintln!(
-            "\n!!! SKIPPED: Clerk's OpenAPI document not found at {}; the operation table was NOT checked\n",
-            path.display()
-        );
-        return None;
-    };
-    let yaml: serde_yaml::Value = serde_yaml::from_str(&text).expect("the document is YAML");
-    Some(to_json(&yaml))
-}
-
-fn to_json(v: &serde_yaml::Value) -> Value {
-    match v {
-        serde_yaml::Value::Null => Value::Null,
-        serde_yaml::Value::Bool(b) => Value::Bool(*b),
-        serde_yaml::Value::Number(n) => serde_json::to_value(n).unwrap_or(Value::Null),
-        serde_yaml::Value::String(s) => Value::String(s.clone()),
-        serde_yaml::Value::Sequence(items) => Value::Array(items.iter().map(to_json).collect()),
-        serde_yaml::Value::Mapping(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| {
-                    let key = match k {
-                        serde_yaml::Value::String(s) => s.clone(),
-                        other => serde_yaml::to_string(other).unwrap_or_default().trim().to_owned(),
-                    };
-                    (key, to_json(v))
-                })
-                .collect(),
-        ),
-        serde_yaml::Value::Tagged(t) => to_json(&t.value),
-    }
+    clerk_integration_tests::clerk_document("bapi-2026-05-12.yml")
 }
 
 /// Follows `$ref`s (`#/components/...`) until a value without one.

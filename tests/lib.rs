@@ -34,6 +34,50 @@ pub fn skip_loudly_or_fail(what: &str) {
     eprintln!("!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!");
 }
 
+/// One of Clerk's published OpenAPI documents (`name`, e.g. `bapi-2026-05-12.yml`) as JSON.
+/// They are not part of the repository: they are read from `../shared/clerk-openapi/` beside
+/// the repository root, and without them this says loudly that the test did not run.
+///
+/// # Panics
+/// With `CI=true` when the document is missing; when it is not YAML.
+pub fn clerk_document(name: &str) -> Option<Value> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/clerk-openapi")
+        .join(name);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        skip_loudly_or_fail(&format!(
+            "Clerk's OpenAPI document not found at {}: the checks against it did NOT run",
+            path.display()
+        ));
+        return None;
+    };
+    let yaml: serde_yaml::Value = serde_yaml::from_str(&text).expect("the document is YAML");
+    Some(yaml_to_json(&yaml))
+}
+
+/// YAML as JSON; a key that is not a string (a status code) becomes its YAML text.
+fn yaml_to_json(v: &serde_yaml::Value) -> Value {
+    match v {
+        serde_yaml::Value::Null => Value::Null,
+        serde_yaml::Value::Bool(b) => Value::Bool(*b),
+        serde_yaml::Value::Number(n) => serde_json::to_value(n).unwrap_or(Value::Null),
+        serde_yaml::Value::String(s) => Value::String(s.clone()),
+        serde_yaml::Value::Sequence(items) => Value::Array(items.iter().map(yaml_to_json).collect()),
+        serde_yaml::Value::Mapping(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let key = match k {
+                        serde_yaml::Value::String(s) => s.clone(),
+                        other => serde_yaml::to_string(other).unwrap_or_default().trim().to_owned(),
+                    };
+                    (key, yaml_to_json(v))
+                })
+                .collect(),
+        ),
+        serde_yaml::Value::Tagged(t) => yaml_to_json(&t.value),
+    }
+}
+
 /// The key pair of this test binary: generated once, shared by every test in it (RSA key
 /// generation is the slow part of a test).
 ///
